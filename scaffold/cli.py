@@ -36,7 +36,7 @@ def handle_errors(function):
         except ScaffoldError as error:
             if debug:
                 traceback.print_exc()
-            click.echo(f"scaffold: error: {error.message}", err=True)
+            click.echo(f"scaffold: error: {_one_line(error.message)}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("scaffold: interrupted; nothing was written", err=True)
@@ -46,10 +46,15 @@ def handle_errors(function):
         except Exception as error:  # a bug of ours: still one line, unless --debug
             if debug:
                 traceback.print_exc()
-            click.echo(f"scaffold: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+            click.echo(f"scaffold: internal error: {type(error).__name__}: {_one_line(str(error))[:300]} (rerun with --debug for details)", err=True)
             sys.exit(3)
 
     return wrapper
+
+
+def _one_line(message: str) -> str:
+    """An error message as exactly one printable line (a file name may hold a newline)."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in " ".join(message.splitlines()))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

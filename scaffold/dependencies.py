@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ class Dependencies:
     items: list[Dependency] = field(default_factory=list)
     manifests: list[str] = field(default_factory=list)
     locked: dict[str, Evidence] = field(default_factory=dict)  # names pinned in lock files (transitive too)
+    hashed: list[str] = field(default_factory=list)  # requirements files pinned with --hash
+    constraints: list[tuple[str, str, int]] = field(default_factory=list)  # (file, -c target, line)
+    workspace: list[tuple[str, Evidence]] = field(default_factory=list)  # uv workspace members (glob, evidence)
+    misspelled: list[str] = field(default_factory=list)  # requirements files read despite a misspelled name
 
     def runtime(self) -> list[Dependency]:
         return [d for d in self.items if d.group == "runtime"]
@@ -85,30 +90,52 @@ def requirements_files(view: ProjectView) -> list[str]:
     """The app's requirements files, in the order a human would pick the runtime one."""
     prefix = layout(view).prefix
     names = [f for f in view.files if f.startswith(prefix) and f[len(prefix):].count("/") <= 1]
-    found = [
-        f for f in names
-        if re.fullmatch(r"(requirements[^/]*\.(txt|in)|requirements/[^/]+\.(txt|in)|[^/]*-requirements\.txt)", f[len(prefix):])
-    ]
+    found = [f for f in names if requirements_file_name(f[len(prefix):])]
 
     def order(path: str) -> tuple[int, str]:
         rel = path[len(prefix):]
         if rel == "requirements.txt":
             return (0, rel)
-        if re.search(r"(prod|production|base|main|common|runtime)\.txt$", rel):
-            return (1, rel)
-        if rel.endswith(".txt") and not DEV_WORDS.search(rel.removesuffix(".txt")):
+        if re.search(r"(prod|production|deploy|runtime|release)\.txt$", rel):
+            return (1, rel)  # requirements/production.txt includes base.txt, not the other way round
+        if re.search(r"(base|main|common|core)\.txt$", rel):
             return (2, rel)
+        if rel.endswith(".txt") and not DEV_WORDS.search(rel.removesuffix(".txt")):
+            return (3, rel)
         if rel.endswith(".in"):
-            return (4, rel)
-        return (3, rel)
+            return (5, rel)
+        return (4, rel)
 
     return sorted(found, key=order)
+
+
+def misspelled_requirements(view: ProjectView) -> list[str]:
+    """App-folder files that were surely meant to be requirements.txt (requirments.txt, Requirements.txt, requirements.text)."""
+    prefix = layout(view).prefix
+    found = []
+    for path in view.files:
+        rel = path[len(prefix):] if path.startswith(prefix) else None
+        if rel is None or "/" in rel or rel == "requirements.txt" or requirements_file_name(rel):
+            continue
+        stem, _, extension = rel.rpartition(".")
+        if extension.lower() not in ("txt", "text", "in") or not stem:
+            continue
+        if stem.lower() == "requirements" or difflib.SequenceMatcher(None, stem.lower(), "requirements").ratio() >= 0.85:
+            found.append(path)
+    return found
+
+
+def requirements_file_name(rel: str) -> bool:
+    return re.fullmatch(r"(requirements[^/]*\.(txt|in)|requirements/[^/]+\.(txt|in)|[^/]*-requirements\.txt)", rel) is not None
 
 
 def _collect(view: ProjectView) -> Dependencies:
     deps = Dependencies()
     prefix = layout(view).prefix
-    for path in requirements_files(view):
+    files = requirements_files(view)
+    if not any(f.endswith(".txt") for f in files):
+        deps.misspelled = misspelled_requirements(view)
+    for path in files + deps.misspelled:
         group = "dev" if DEV_WORDS.search(path[len(prefix):].removesuffix(".txt").removesuffix(".in")) else "runtime"
         _from_requirements(view, path, group, deps, set(), 0)
     if view.exists(prefix + "pyproject.toml"):
@@ -135,6 +162,9 @@ def _from_requirements(view: ProjectView, path: str, group: str, deps: Dependenc
     parsed = parse_requirements(text, path)
     if path not in deps.manifests:
         deps.manifests.append(path)
+    if parsed.has_hashes and path not in deps.hashed:
+        deps.hashed.append(path)
+    deps.constraints += [(path, target, line) for target, line in parsed.constraints]
     for line, reason in parsed.skipped[:3]:
         view.warn(f"{path}:{line}: skipped a line: {reason}", Evidence(path, line))
     for req in parsed.requirements:
@@ -161,15 +191,17 @@ def _normalise(path: str) -> str:
     return "/".join(parts)
 
 
-def _add_pep508(deps: Dependencies, text: str, path: str, value: str, group: str) -> None:
+def _add_pep508(deps: Dependencies, text: str, path: str, value: str, group: str, sources: dict[str, str] | None = None) -> None:
     try:
         req = Requirement(value)
     except InvalidRequirement:
-        view_line = line_of(text, re.escape(value))
-        deps.items.append(Dependency(canonicalize_name(value.split()[0]) if value.split() else value, "", group, Evidence(path, view_line)))
+        words = value.split()
+        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", words[0]) if words else None
+        if name:  # keep the name for detection; the specifier could not be read
+            deps.items.append(Dependency(canonicalize_name(name.group(0)), "", group, Evidence(path, line_of(text, re.escape(value)), value[:200])))
         return
     line = line_of(text, re.escape(value)) or line_of(text, r"\b" + re.escape(req.name) + r"\b")
-    local = None
+    local = (sources or {}).get(canonicalize_name(req.name))
     if req.url and req.url.startswith("file:"):
         local = req.url
     deps.items.append(
@@ -182,12 +214,23 @@ def _from_pyproject(view: ProjectView, path: str, deps: Dependencies) -> None:
     data = load_toml(text, path)  # a malformed pyproject.toml is fatal: nothing else can be trusted
     deps.manifests.append(path)
     project = table(data, "project")
+    uv = table(data, "tool", "uv")
+    sources: dict[str, str] = {}
+    for name, source in table(uv, "sources").items():
+        if isinstance(source, dict):
+            if isinstance(source.get("path"), str):
+                sources[canonicalize_name(name)] = source["path"]
+            elif source.get("workspace") is True:
+                sources[canonicalize_name(name)] = "workspace"
+    members = string_list(table(uv, "workspace").get("members"))
+    for member in members:
+        deps.workspace.append((member, Evidence(path, line_of(text, r"^\s*members\s*="), member[:80])))
     for value in string_list(project.get("dependencies")):
-        _add_pep508(deps, text, path, value, "runtime")
+        _add_pep508(deps, text, path, value, "runtime", sources)
     for extra, values in table(project, "optional-dependencies").items():
         group = "dev" if DEV_WORDS.search(str(extra)) else "optional"
         for value in string_list(values):
-            _add_pep508(deps, text, path, value, group)
+            _add_pep508(deps, text, path, value, group, sources)
     for name, values in table(data, "dependency-groups").items():
         for value in string_list(values):
             _add_pep508(deps, text, path, value, "dev")

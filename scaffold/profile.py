@@ -16,6 +16,7 @@ from typing import Any
 from scaffold import __version__
 from scaffold.dependencies import Dependencies, dependencies
 from scaffold.detectors import run_detectors
+from scaffold.detectors.python_version import allows
 from scaffold.findings import Evidence, Finding, Warning_
 from scaffold.project import ProjectView
 
@@ -30,7 +31,13 @@ WEB = ASGI + WSGI + ("sanic", "aiohttp", "streamlit", "gradio")
 DEFAULT_PORTS = {"streamlit": 8501, "gradio": 7860, "dash": 8050}
 DEFAULT_HEALTH = {"streamlit": "/_stcore/health"}
 # Pinned production servers added when the project's dependencies have none.
-SERVER_PACKAGES = {"uvicorn": "uvicorn==0.54.0", "gunicorn": "gunicorn==27.0.1"}
+SERVER_PACKAGES = {"uvicorn": "uvicorn==0.54.0", "gunicorn": "gunicorn==27.0.1"}  # noqa: E501
+# Findings ranked this high are documented fallbacks, never worth a disagreement warning.
+DEFAULT_RANK = 90
+# Variables a framework needs in a container, with their value.
+FRAMEWORK_ENV = {"gradio": {"GRADIO_SERVER_NAME": "0.0.0.0"}}
+# The image version choices copier.yml offers for services (answers outside them are dropped).
+SERVICE_VERSIONS = {"postgres_version": ("postgres", ("17", "16", "15")), "redis_version": ("redis", ("7", "8"))}
 CONVENTIONAL_URL_VARS = {"postgres": "DATABASE_URL", "mysql": "DATABASE_URL", "redis": "REDIS_URL", "rabbitmq": "AMQP_URL", "mongodb": "MONGODB_URL"}
 
 
@@ -118,6 +125,9 @@ class Profile:
             for name, v in sorted(self.env_vars.items())
             if name not in answers["service_env_vars"] and name not in answers["secret_env_vars"]
         }
+        for key, (service, choices) in SERVICE_VERSIONS.items():
+            if service in self.services and str(self.value(key, "")) in choices:
+                answers[key] = str(self.value(key))
         answers["build_packages"] = sorted({p["name"] for p in self.system_packages["build"]})
         answers["runtime_packages"] = sorted({p["name"] for p in self.system_packages["runtime"]})
         return {key: value for key, value in answers.items() if value is not None}
@@ -134,10 +144,7 @@ def build_profile(view: ProjectView) -> Profile:
         if found.kind == "container_file":
             profile.container_files.append({**found.value, "evidence": [e.to_json() for e in found.evidence]})
         elif found.kind == "system_package":
-            stage = found.extra.get("stage", "runtime")
-            profile.system_packages.setdefault(stage, []).append(
-                {"name": found.value, "reason": found.reason, "evidence": [e.to_json() for e in found.evidence]}
-            )
+            _add_system_package(profile, found)
         elif found.kind == "warning":
             profile.warnings.append(Warning_(str(found.value), found.evidence))
     profile.warnings.extend(Warning_(str(w.value), w.evidence) for w in view.warnings)
@@ -147,6 +154,20 @@ def build_profile(view: ProjectView) -> Profile:
 
 
 MULTI_KINDS = {"service", "env_var", "container_file", "system_package", "warning"}
+
+
+def _add_system_package(profile: Profile, found: Finding) -> None:
+    """One entry per package and stage; a package needed for several reasons keeps the first, and all evidence."""
+    stage = found.extra.get("stage", "runtime")
+    if stage not in ("build", "runtime"):
+        stage = "runtime"
+    entries = profile.system_packages.setdefault(stage, [])
+    evidence = [e.to_json() for e in found.evidence]
+    for entry in entries:
+        if entry["name"] == found.value:
+            entry["evidence"] += [e for e in evidence if e not in entry["evidence"]][: max(0, 5 - len(entry["evidence"]))]
+            return
+    entries.append({"name": found.value, "reason": found.reason, "evidence": evidence})
 
 
 def _resolve_single(profile: Profile, findings: list[Finding]) -> None:
@@ -159,7 +180,7 @@ def _resolve_single(profile: Profile, findings: list[Finding]) -> None:
         winner = ordered[0]
         profile.facts[kind] = Fact(winner.value, winner.reason, winner.evidence, winner.detector, winner.confidence)
         if kind in CONTESTED:
-            losers = [f for f in ordered[1:] if f.value != winner.value]
+            losers = [f for f in ordered[1:] if _disagrees(kind, winner, f)]
             if losers:
                 loser = losers[0]
                 profile.warnings.append(
@@ -168,6 +189,22 @@ def _resolve_single(profile: Profile, findings: list[Finding]) -> None:
                         winner.evidence + loser.evidence,
                     )
                 )
+
+
+def _disagrees(kind: str, winner: Finding, other: Finding) -> bool:
+    """Whether a losing candidate contradicts the winner (worth a warning).
+
+    A Python version range (requires-python, Poetry's constraint) only
+    disagrees when it does not admit the chosen version: `.python-version`
+    3.12 with `requires-python >=3.11` is consistent, not a conflict.
+    """
+    if other.value == winner.value or other.rank >= DEFAULT_RANK:
+        return False
+    if kind == "python_version" and "spec" in other.extra:
+        return not allows(other.extra["spec"], str(winner.value))
+    if kind == "app_module" and winner.extra.get("calls") and str(other.value).endswith(f":{winner.extra['calls']}()"):
+        return False  # `app = create_app()` and create_app() itself: the same app
+    return True
 
 
 def _where(found: Finding) -> str:
@@ -191,36 +228,141 @@ def _resolve_services(profile: Profile, findings: list[Finding]) -> None:
 def _resolve_framework_defaults(profile: Profile) -> None:
     """Facts that follow from others: the framework when only a worker exists, the port, the server."""
     framework = profile.value("framework")
-    if framework is None:
+    if framework is None or (framework == "python" and "command" not in profile.facts):
         if "celery_app" in profile.facts and "command" not in profile.facts:
             fact = profile.facts["celery_app"]
             profile.facts["framework"] = Fact("celery", "a Celery app and no web framework", fact.evidence, fact.detector)
             profile.facts["command"] = Fact(profile.value("worker_command"), "the Celery worker", fact.evidence, fact.detector)
-        else:
+        elif "worker_command" in profile.facts and "command" not in profile.facts:
+            fact = profile.facts["worker_command"]
+            profile.facts["framework"] = Fact("python", "a worker and no web framework", fact.evidence, fact.detector, fact.confidence)
+            profile.facts["command"] = Fact(fact.value, f"the worker ({fact.reason})", fact.evidence, fact.detector, fact.confidence)
+        elif framework is None:
             profile.facts["framework"] = Fact("python", "no web framework found", (), "profile", "medium")
     framework = profile.value("framework")
+    command = profile.facts.get("command")
+    if framework in WEB and command is not None and command.detector == "entrypoints":
+        # `python main.py` / a console script is a guess for programs without a server; a web app gets one.
+        del profile.facts["command"]
     if framework not in WEB:
         profile.facts.pop("port", None)
-        return
-    if "port" not in profile.facts:
-        port = DEFAULT_PORTS.get(framework, 8000)
-        profile.facts["port"] = Fact(port, f"the default for {framework}", (), "profile", "medium")
-    if "health_path" not in profile.facts and framework in DEFAULT_HEALTH:
-        profile.facts["health_path"] = Fact(DEFAULT_HEALTH[framework], f"{framework}'s built-in health endpoint", (), "profile")
+    else:
+        if "port" not in profile.facts:
+            port = DEFAULT_PORTS.get(framework, 8000)
+            profile.facts["port"] = Fact(port, f"the default for {framework}", (), "profile", "medium")
+        if "health_path" not in profile.facts and framework in DEFAULT_HEALTH:
+            profile.facts["health_path"] = Fact(DEFAULT_HEALTH[framework], f"{framework}'s built-in health endpoint", (), "profile")
+        if "command" not in profile.facts:
+            _choose_server(profile, framework)
+    _fill_placeholders(profile)
+
+
+def _choose_server(profile: Profile, framework: str) -> None:
+    """The production server: one already among the dependencies, else the template's (added to the image).
+
+    ASGI apps prefer uvicorn, then hypercorn, granian, daphne; WSGI apps
+    gunicorn, then waitress, granian, uWSGI. The template's own command runs
+    uvicorn/gunicorn with ``app_module``; any other server, and app factories
+    that uvicorn/granian call with ``--factory``, get an explicit command.
+    """
     present = {d.name for d in profile.dependencies.runtime()}
-    if "command" not in profile.facts:
-        wanted = "uvicorn" if framework in ASGI else "gunicorn" if framework in WSGI else None
-        if wanted and wanted not in present:
-            alternative = {"hypercorn", "granian", "daphne"} & present if framework in ASGI else {"waitress"} & present
-            if alternative:
-                profile.warnings.append(Warning_(f"{sorted(alternative)[0]} is a dependency, but the image runs {wanted}, which is added"))
-            profile.facts["extra_packages"] = Fact(SERVER_PACKAGES[wanted], f"{wanted} is not among the dependencies", (), "profile")
-    command = profile.facts.get("command")
-    if command and isinstance(command.value, str):
-        command.value = command.value.replace("{port}", str(profile.value("port")))
+    app_module = str(profile.value("app_module") or "")
+    factory = app_module.endswith("()")
+    target = app_module[:-2] if factory else app_module
+    evidence = profile.facts["app_module"].evidence if "app_module" in profile.facts else ()
+
+    def use(server: str, command: str | None, reason: str) -> None:
+        dependency = profile.dependencies.find(server)
+        where = (dependency.evidence,) if dependency else ()
+        profile.facts["server"] = Fact(server, reason, where + tuple(evidence), "profile")
+        if command is not None:
+            profile.facts["command"] = Fact(command, reason, where + tuple(evidence), "profile")
+
+    asgi = framework in ASGI
+    if framework == "django" and "django_asgi" in profile.facts:
+        asgi_servers = {"uvicorn", "hypercorn", "granian", "daphne"} & present
+        if profile.value("django_channels") or (asgi_servers and "gunicorn" not in present):
+            # Channels needs ASGI; otherwise Django is served over ASGI by the server the project chose.
+            asgi, target, factory = True, str(profile.value("django_asgi")), False
+    if framework == "aiohttp":
+        if app_module and ":" in app_module and not factory and not _is_factory_fact(profile):
+            # An Application object (not a factory): aiohttp's CLI cannot load it, gunicorn's aiohttp worker can.
+            if "gunicorn" not in present:
+                _add_extra(profile, "gunicorn", "aiohttp's gunicorn worker serves the app object")
+            use("gunicorn", f"gunicorn {app_module} --bind 0.0.0.0:{{port}} --worker-class aiohttp.GunicornWebWorker",
+                "gunicorn with aiohttp's worker (an Application object, no run_app script)")
+        return
+    if framework == "sanic" and factory:
+        use("sanic", f"sanic {target} --factory --host 0.0.0.0 --port {{port}}", "Sanic's CLI, with an app factory")
+        return
+    if asgi:
+        if "uvicorn" in present or not {"hypercorn", "granian", "daphne"} & present or (factory and not {"hypercorn", "granian"} & present):
+            if "uvicorn" not in present:
+                _add_extra(profile, "uvicorn", "uvicorn is not among the dependencies")
+            command = f"uvicorn {target} --factory --host 0.0.0.0 --port {{port}} --proxy-headers" if factory else None
+            if framework == "django" and target != app_module:
+                command = f"uvicorn {target} --host 0.0.0.0 --port {{port}} --proxy-headers"
+            use("uvicorn", command, "uvicorn " + ("is a dependency" if "uvicorn" in present else "(added: no ASGI server among the dependencies)"))
+        elif "hypercorn" in present:
+            use("hypercorn", f"hypercorn {app_module if framework != 'django' else target} --bind 0.0.0.0:{{port}}", "hypercorn is a dependency (no uvicorn)")
+        elif "granian" in present:
+            use("granian", f"granian --interface asgi --host 0.0.0.0 --port {{port}}{' --factory' if factory else ''} {target}", "granian is a dependency (no uvicorn)")
+        else:
+            use("daphne", f"daphne -b 0.0.0.0 -p {{port}} {target}", "daphne is a dependency (no uvicorn)")
+        return
+    if framework in WSGI:
+        if "gunicorn" in present or not {"waitress", "granian", "uwsgi"} & present:
+            if "gunicorn" not in present:
+                _add_extra(profile, "gunicorn", "gunicorn is not among the dependencies")
+            use("gunicorn", None, "gunicorn " + ("is a dependency" if "gunicorn" in present else "(added: no WSGI server among the dependencies)"))
+        elif "waitress" in present:
+            call = f"--call {target}" if factory else target
+            use("waitress", f"waitress-serve --listen=0.0.0.0:{{port}} {call}", "waitress is a dependency (no gunicorn)")
+        elif "granian" in present:
+            use("granian", f"granian --interface wsgi --host 0.0.0.0 --port {{port}}{' --factory' if factory else ''} {target}", "granian is a dependency (no gunicorn)")
+        elif not factory:
+            use("uwsgi", f"uwsgi --http-socket 0.0.0.0:{{port}} --master --module {target}", "uWSGI is a dependency (no gunicorn)")
+        else:
+            _add_extra(profile, "gunicorn", "uWSGI cannot call an app factory")
+            use("gunicorn", None, "gunicorn (added: uWSGI cannot call an app factory)")
+
+
+def _is_factory_fact(profile: Profile) -> bool:
+    return "factory" in profile.facts["app_module"].reason if "app_module" in profile.facts else False
+
+
+def _add_extra(profile: Profile, server: str, reason: str) -> None:
+    profile.facts["extra_packages"] = Fact(SERVER_PACKAGES[server], reason, (), "profile")
+
+
+def _fill_placeholders(profile: Profile) -> None:
+    """{port} and {app_module} in commands, once both are known."""
+    port = profile.value("port")
+    app_module = profile.value("app_module")
+    for key in ("command", "worker_command", "migrate_command"):
+        fact = profile.facts.get(key)
+        if fact is None or not isinstance(fact.value, str):
+            continue
+        value = fact.value
+        if "{port}" in value:
+            value = value.replace("{port}", str(port if port is not None else 8000))
+        if "{app_module}" in value:
+            if app_module:
+                value = value.replace("{app_module}", str(app_module))
+            else:
+                value = value.replace(" --app {app_module}", "").replace("{app_module}", "")
+                profile.warnings.append(Warning_(f"{key}: the app's import path is unknown; check `{value}`", fact.evidence))
+        fact.value = value
 
 
 def _resolve_env_vars(profile: Profile, findings: list[Finding]) -> None:
+    framework = profile.value("framework")
+    for name, default in FRAMEWORK_ENV.get(framework, {}).items():
+        evidence = profile.facts["framework"].evidence
+        findings = findings + [
+            Finding("env_var", {"name": name, "default": default, "required": False, "secret": False, "service": None},
+                    evidence, f"{framework} listens on localhost unless told otherwise", detector="profile")
+        ]
     relational = "postgres" if "postgres" in profile.services else "mysql" if "mysql" in profile.services else None
     broker = "redis" if "redis" in profile.services else "rabbitmq" if "rabbitmq" in profile.services else None
     for found in findings:
@@ -240,7 +382,8 @@ def _resolve_env_vars(profile: Profile, findings: list[Finding]) -> None:
         if service in profile.services:
             entry["service"] = service
         if len(entry["evidence"]) < 5:
-            entry["evidence"].append(found.evidence[0].to_json() if found.evidence else {"file": "?"})
+            if found.evidence:
+                entry["evidence"].append(found.evidence[0].to_json())
     if profile.dependencies.has("dj-database-url") and relational and "DATABASE_URL" not in profile.env_vars:
         dependency = profile.dependencies.find("dj-database-url")
         profile.env_vars["DATABASE_URL"] = {

@@ -107,7 +107,10 @@ class Questionnaire:
                 return raw
             return "" if raw is None else str(raw)
         except (ValueError, TypeError, yaml.YAMLError) as error:
-            expected = str(error) if str(error) in ("a list", "a whole number", "true or false") else question.type
+            expected = {"int": "a whole number", "float": "a number", "bool": "true or false", "yaml": "valid YAML", "json": "valid YAML"}.get(
+                question.type, question.type
+            )
+            expected = "a list" if question.multiselect else expected
             raise AnswerError(f"{question.name}: {_show(raw)} is not {expected}") from None
 
     def validate(self, question: Question, value: Any, answers: dict[str, Any]) -> str | None:

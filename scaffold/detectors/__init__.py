@@ -12,13 +12,16 @@ from scaffold.detectors import (
     django,
     entrypoints,
     env_vars,
+    frontend,
     health,
     manifests,
+    migrations,
     package_manager,
     procfile,
     project_name,
     python_version,
     services,
+    system_packages,
     web_apps,
 )
 from scaffold.findings import Finding
@@ -34,8 +37,11 @@ DETECTORS = (
     django,
     entrypoints,
     health,
+    migrations,
     services,
     env_vars,
+    system_packages,
+    frontend,
     container_files,
 )
 

@@ -10,7 +10,10 @@ from scaffold.findings import Evidence, Finding, finding
 from scaffold.layout import layout
 from scaffold.project import ProjectView
 
-ENGINES = {"postgresql": "postgres", "postgresql_psycopg2": "postgres", "postgis": "postgres", "mysql": "mysql", "sqlite3": None}
+ENGINES = {
+    "postgresql": "postgres", "postgresql_psycopg2": "postgres", "postgis": "postgres", "mysql": "mysql",
+    "sqlite3": None, "spatialite": None,
+}
 
 
 def detect(view: ProjectView) -> list[Finding]:
@@ -49,22 +52,33 @@ def detect(view: ProjectView) -> list[Finding]:
                 found.append(finding("collectstatic", True, evidence, reason="STATIC_ROOT is set", rank=20))
         for call_or_const in ast.walk(tree):
             value = pyast.constant(call_or_const)
-            if isinstance(value, str) and value.startswith("django.db.backends."):
+            if isinstance(value, str) and value.startswith(("django.db.backends.", "django.contrib.gis.db.backends.")):
                 engine = value.rsplit(".", 1)[-1]
                 service = ENGINES.get(engine)
                 if service:
                     found.append(finding("service", service, pyast.evidence(view, rel, call_or_const), reason=f"Django ENGINE {value}", rank=20))
             if value == "whitenoise.middleware.WhiteNoiseMiddleware":
                 found.append(finding("static_server", "whitenoise", pyast.evidence(view, rel, call_or_const), reason="WhiteNoise middleware", rank=20))
+    if not any(f.kind == "django_asgi" for f in found):
+        # asgi.py beside wsgi.py (startproject writes both): what an ASGI server would serve.
+        wsgi = next((f.value for f in found if f.kind == "app_module"), None)
+        if isinstance(wsgi, str) and wsgi.endswith(".wsgi:application"):
+            asgi_module = wsgi.removesuffix(".wsgi:application") + ".asgi"
+            rel = prefix + asgi_module.replace(".", "/") + ".py"
+            if view.exists(rel):
+                found.append(finding("django_asgi", f"{asgi_module}:application", Evidence(rel), reason="asgi.py", rank=20))
     deps = dependencies(view)
     channels = deps.find("channels", "daphne")
-    asgi = next((f for f in found if f.kind == "django_asgi"), None)
+    asgi = min((f for f in found if f.kind == "django_asgi"), key=lambda f: f.rank, default=None)
+    daphne = deps.find("daphne") or (channels if channels and "daphne" in channels.extras else None)
     if channels and asgi:
+        found.append(finding("django_channels", True, channels.evidence, reason="Channels needs an ASGI server", rank=10))
+    if channels and asgi and daphne:
         found.append(
-            finding("command", f"daphne -b 0.0.0.0 -p {{port}} {asgi.value}", *asgi.evidence, channels.evidence,
+            finding("command", f"daphne -b 0.0.0.0 -p {{port}} {asgi.value}", *asgi.evidence, daphne.evidence,
                     reason="Channels: an ASGI server is needed", rank=30)
         )
-        found.append(finding("server", "daphne", channels.evidence, reason="Django Channels", rank=20))
+        found.append(finding("server", "daphne", daphne.evidence, reason="Django Channels with daphne", rank=20))
     return found
 
 

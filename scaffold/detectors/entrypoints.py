@@ -5,7 +5,7 @@ from __future__ import annotations
 from scaffold import pyast
 from scaffold.dependencies import dependencies
 from scaffold.errors import ManifestError
-from scaffold.findings import Evidence, Finding, finding
+from scaffold.findings import Evidence, Finding, finding, warning
 from scaffold.layout import layout
 from scaffold.parsers.toml import line_of, load_toml, table
 from scaffold.project import ProjectView
@@ -19,7 +19,14 @@ def detect(view: ProjectView) -> list[Finding]:
     found += _celery(view, prefix)
     deps = dependencies(view)
     if (rq := deps.find("rq")) is not None:
-        found.append(finding("worker_command", "rq worker --url {redis_url}", rq.evidence, reason="rq is a dependency", rank=40, confidence="low"))
+        # rq's CLI reads the Redis URL from RQ_REDIS_URL: the redis service provides it.
+        found.append(finding("worker_command", "rq worker", rq.evidence, reason="rq is a dependency", rank=40, confidence="low"))
+        found.append(finding("env_var", {"name": "RQ_REDIS_URL", "default": None, "required": True, "secret": False, "service": "redis"},
+                             rq.evidence, reason="the rq worker's Redis URL"))
+    if (dramatiq := deps.find("dramatiq")) is not None and not any(f.kind == "worker_command" for f in found):
+        broker = _dramatiq_broker(view, prefix)
+        if broker:
+            found.append(finding("worker_command", f"dramatiq {broker}", dramatiq.evidence, reason="dramatiq is a dependency", rank=40, confidence="low"))
     # Console scripts: [project.scripts] / [tool.poetry.scripts].
     path = prefix + "pyproject.toml"
     if view.exists(path):
@@ -75,7 +82,73 @@ def _celery(view: ProjectView, prefix: str) -> list[Finding]:
                 broker = pyast.constant(pyast.keyword(value, "broker")) or (pyast.constant(value.args[1]) if len(value.args) > 1 else None)
                 if isinstance(broker, str):
                     found.append(finding("celery_broker", broker.split("://")[0], evidence, reason="Celery broker URL", rank=10))
+    app = next((f for f in found if f.kind == "celery_app"), None)
+    beat = _beat_schedule(view, prefix) if app else None
+    if app is not None and beat is not None:
+        scheduler = ""
+        if dependencies(view).has("django-celery-beat"):
+            scheduler = " --scheduler django_celery_beat.schedulers:DatabaseScheduler"
+        found.append(finding("celery_beat", f"celery -A {app.value} beat --loglevel INFO{scheduler}", beat, reason="a Celery beat schedule", rank=10))
+        # One worker service: it runs the scheduler too, or the periodic tasks never run.
+        found.append(
+            finding("worker_command", f"celery -A {app.value} worker --beat{scheduler} --loglevel INFO", beat, *app.evidence,
+                    reason="a Celery app with a beat schedule (scheduler embedded in the worker)", rank=15)
+        )
+        found.append(
+            warning(
+                f"Celery beat schedule ({beat}): the worker runs the scheduler embedded (--beat); keep one worker replica, "
+                f"or run `celery -A {app.value} beat` as its own service",
+                beat,
+            )
+        )
     return found
+
+
+BEAT_NAMES = ("beat_schedule", "CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE")
+
+
+def _beat_schedule(view: ProjectView, prefix: str) -> Evidence | None:
+    """Where a periodic schedule is declared: conf.beat_schedule, CELERY_BEAT_SCHEDULE, add_periodic_task, @periodic_task."""
+    import ast
+
+    for rel in view.python_files(prefix):
+        if "tests/" in rel:
+            continue
+        text = view.try_read_text(rel)
+        if text is None or not any(word in text for word in BEAT_NAMES + ("add_periodic_task", "periodic_task", "django-celery-beat")):
+            continue
+        tree = pyast.parse(view, rel)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    name = (pyast.dotted_name(target) or "").rsplit(".", 1)[-1]
+                    if name in BEAT_NAMES:
+                        return pyast.evidence(view, rel, node)
+            elif isinstance(node, ast.Call):
+                name = (pyast.dotted_name(node.func) or "").rsplit(".", 1)[-1]
+                if name == "add_periodic_task" or (name in ("update", "config_from_object") and pyast.keyword(node, "beat_schedule") is not None):
+                    return pyast.evidence(view, rel, node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for decorator in node.decorator_list:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if (pyast.dotted_name(target) or "").rsplit(".", 1)[-1] == "periodic_task":
+                        return pyast.evidence(view, rel, decorator)
+    return None
+
+
+def _dramatiq_broker(view: ProjectView, prefix: str) -> str | None:
+    """The module that imports dramatiq and declares actors (`dramatiq tasks`)."""
+    for rel in view.python_files(prefix):
+        if "tests/" in rel or rel.endswith("__main__.py"):
+            continue
+        text = view.try_read_text(rel)
+        if text and "dramatiq.actor" in text or (text and "@actor" in text and "dramatiq" in text):
+            package_root = prefix + "src/" if rel[len(prefix):].startswith("src/") else prefix
+            return pyast.module_name(rel, package_root)
+    return None
 
 
 def _has_main_guard(tree) -> bool:

@@ -57,7 +57,65 @@ def detect(view: ProjectView) -> list[Finding]:
                 if match:
                     value = match.group(2).strip("'\"")
                     found.append(_env_finding(match.group(1), value or None, Evidence(rel, number, line.strip()[:120]), f"listed in {name}", rank=30))
-    return [f for f in found if f.value["name"] not in IGNORED]
+    found += _dynaconf(view, prefix)
+    ports = [_port_finding(f) for f in found if f.value["name"] in PORT_NAMES]
+    return [f for f in found if f.value["name"] not in IGNORED] + [p for p in ports if p is not None][:1]
+
+
+PORT_NAMES = ("PORT", "APP_PORT", "SERVER_PORT", "HTTP_PORT")
+
+
+def _port_finding(found: Finding) -> Finding | None:
+    """`PORT = int(os.getenv("PORT", "8080"))`: the app's own default port (below the Procfile and run(port=...))."""
+    default = found.value["default"]
+    try:
+        port = int(str(default).strip()) if default is not None else None
+    except ValueError:
+        return None
+    if port is None or not 0 < port < 65536:
+        return None
+    name = found.value["name"]
+    return finding("port", port, *found.evidence, reason=f"the {name} default in the code", rank=45, confidence="medium")
+
+
+def _dynaconf(view: ProjectView, prefix: str) -> list[Finding]:
+    """Dynaconf(envvar_prefix="APP", settings_files=[...]): each key of those files can come from APP_<KEY>."""
+    import tomllib
+
+    found: list[Finding] = []
+    for rel in view.python_files(prefix):
+        text = view.try_read_text(rel)
+        if not text or "Dynaconf" not in text:
+            continue
+        tree = pyast.parse(view, rel)
+        if tree is None:
+            continue
+        for call in pyast.calls(tree):
+            if (pyast.dotted_name(call.func) or "").rsplit(".", 1)[-1] != "Dynaconf":
+                continue
+            env_prefix = pyast.constant(pyast.keyword(call, "envvar_prefix"))
+            env_prefix = env_prefix if isinstance(env_prefix, str) else "DYNACONF"
+            files = pyast.keyword(call, "settings_files") or pyast.keyword(call, "settings_file")
+            names = [pyast.constant(e) for e in files.elts] if isinstance(files, (ast.List, ast.Tuple)) else [pyast.constant(files)]
+            folder = rel.rpartition("/")[0]
+            for name in names:
+                if not isinstance(name, str) or not name.endswith(".toml"):
+                    continue
+                path = next((p for p in (f"{folder}/{name}" if folder else name, prefix + name) if view.exists(p)), None)
+                if path is None or (content := view.try_read_text(path)) is None:
+                    continue
+                try:
+                    data = tomllib.loads(content)
+                except (tomllib.TOMLDecodeError, RecursionError):
+                    continue
+                tables = [data[k] for k in ("default", "production") if isinstance(data.get(k), dict)] or [data]
+                for table in tables:
+                    for key, value in table.items():
+                        if isinstance(key, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) and not isinstance(value, (dict, list)):
+                            line = next((n for n, l in enumerate(content.splitlines(), 1) if l.strip().startswith(key)), None)
+                            default = None if "secret" in name else value
+                            found.append(_env_finding(f"{env_prefix}_{key}".upper(), default, Evidence(path, line), f"Dynaconf setting {key} ({env_prefix}_ prefix)"))
+    return found
 
 
 def _env_finding(name: str, default: object, evidence: Evidence, reason: str, rank: int = 20) -> Finding:
@@ -93,6 +151,8 @@ def _reads(view: ProjectView, rel: str, tree: ast.Module) -> list[Finding]:
             elif name in LIBRARY_GETTERS or re.fullmatch(r"env\.\w+", name):
                 default_node = pyast.keyword(node, "default")
                 default = pyast.constant(default_node) if default_node is not None else None
+                if isinstance(default_node, (ast.List, ast.Tuple)) and all(isinstance(pyast.constant(e), (str, int)) for e in default_node.elts):
+                    default = ",".join(str(pyast.constant(e)) for e in default_node.elts)  # env.list(): comma-separated
                 if default_node is not None and default is None:
                     default = ""  # a non-literal default: the variable is optional
                 found.append(_env_finding(key, default, pyast.evidence(view, rel, node), f"{name}(...)"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from scaffold.dependencies import misspelled_requirements
 from scaffold.findings import Evidence, Finding, finding, warning
 from scaffold.layout import PYTHON_MANIFESTS, layout
 from scaffold.project import ProjectView
@@ -19,7 +20,18 @@ def detect(view: ProjectView) -> list[Finding]:
     if not where.is_python:
         found.append(warning("no Python project found here (no pyproject.toml, requirements.txt, setup.py or .py files)", Evidence(".")))
     # Misspelled or wrongly cased manifests: a silent cause of "my dependencies are missing".
+    misspelled = misspelled_requirements(view)
+    for path in misspelled:
+        found.append(
+            warning(
+                f"{path} looks like a misspelled requirements.txt: pip, Heroku and the image look for requirements.txt; "
+                "rename it (scaffold read it, and answers as if it were renamed)",
+                Evidence(path),
+            )
+        )
     for path in view.files:
+        if path in misspelled:
+            continue
         if path.count("/") > where.prefix.count("/"):
             continue
         name = path.rsplit("/", 1)[-1]

@@ -28,7 +28,7 @@ def detect(view: ProjectView) -> list[Finding]:
             continue
         command, line = processes[process]
         evidence = Evidence(path, line, f"{process}: {command}"[:160])
-        cleaned = _exec_form(command)
+        cleaned = exec_form(command)
         if cleaned is None:
             found.append(warning(f"{path}:{line}: the {process} command needs a shell ({command[:60]}); not used", evidence))
             continue
@@ -39,14 +39,14 @@ def detect(view: ProjectView) -> list[Finding]:
                 found.append(finding("port", int(port.group(1)), evidence, reason="port in the Procfile command", rank=10))
     if "web" not in processes and "worker" in processes:
         command, line = processes["worker"]
-        cleaned = _exec_form(command)
+        cleaned = exec_form(command)
         if cleaned:
             found.append(finding("command", cleaned, Evidence(path, line), reason="Procfile worker process (no web process)", rank=5))
             found.append(finding("framework", "python", Evidence(path, line), reason="only a worker process in the Procfile", rank=5))
     return found
 
 
-def _exec_form(command: str) -> str | None:
+def exec_form(command: str) -> str | None:
     """The command without shell features, with $PORT turned into the {port} placeholder; None if a shell is needed."""
     command = PORT_VARIABLE.sub("{port}", command)
     if re.search(r"[|&;<>`]|\$\(|\$[A-Za-z_{]", command):
@@ -58,3 +58,6 @@ def _exec_form(command: str) -> str | None:
     if any(re.search(r"[\s'\"\\]", word) for word in words):
         return None
     return " ".join(words)
+
+
+_exec_form = exec_form  # the name other detectors used before it was public

@@ -2,7 +2,7 @@
 
 1. .python-version, .tool-versions, mise.toml     (what the developer pinned)
 2. runtime.txt                                    (Heroku's pin)
-3. Pipfile [requires] python_version
+3. Pipfile [requires] python_version, else Pipfile.lock's
 4. pyproject requires-python (newest supported minor that satisfies it)
 5. Poetry's python constraint
 6. uv.lock requires-python
@@ -65,6 +65,10 @@ def detect(view: ProjectView) -> list[Finding]:
             value = None  # reported by the dependency reader
         if value:
             found += _pinned(value, prefix + "Pipfile", line_of(text, r"python_version"), "from Pipfile [requires]", rank=30)
+    if view.exists(prefix + "Pipfile.lock") and (text := view.try_read_text(prefix + "Pipfile.lock")) is not None:
+        value = _pipfile_lock_python(text)
+        if value:
+            found += _pinned(value, prefix + "Pipfile.lock", line_of(text, r"\"python_version\""), "from Pipfile.lock _meta.requires", rank=31)
     if view.exists(prefix + "pyproject.toml") and (text := view.try_read_text(prefix + "pyproject.toml")) is not None:
         try:
             data = load_toml(text, prefix + "pyproject.toml")
@@ -79,7 +83,31 @@ def detect(view: ProjectView) -> list[Finding]:
         match = re.search(r'^requires-python\s*=\s*"([^"]+)"', text, re.MULTILINE)
         if match:
             found += _range(match.group(1), prefix + "uv.lock", line_of(text, "^requires-python"), "uv.lock requires-python", rank=50, view=view)
+    if not any(f.kind == "python_version" for f in found):
+        found.append(finding("python_version", DEFAULT_VERSION, reason="no version pinned or required: scaffold's default", rank=99, confidence="low"))
     return found
+
+
+def _pipfile_lock_python(text: str) -> str | None:
+    import json
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None  # reported by the dependency reader
+    meta = data.get("_meta") if isinstance(data, dict) else None
+    requires = meta.get("requires") if isinstance(meta, dict) else None
+    value = requires.get("python_version") if isinstance(requires, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def allows(spec: str, version: str) -> bool:
+    """Whether a requires-python style range admits any patch release of the minor version."""
+    try:
+        specifier = SpecifierSet(spec)
+        return any(specifier.contains(Version(f"{version}.{patch}"), prereleases=True) for patch in (0, 99))
+    except (InvalidSpecifier, ValueError):
+        return True
 
 
 def _pinned(value: str, path: str, line: int | None, reason: str, rank: int) -> list[Finding]:
@@ -111,7 +139,10 @@ def _range(spec: str, path: str, line: int | None, reason: str, rank: int, view:
         return [warning(f"{path}: '{spec[:40]}' is not a valid version specifier; ignored", evidence)]
     for candidate in SUPPORTED:
         if specifier.contains(Version(candidate + ".0"), prereleases=True) or specifier.contains(Version(candidate + ".99"), prereleases=True):
-            return [finding("python_version", candidate, evidence, reason=f"newest supported version allowed by {reason} {spec}", rank=rank, confidence="medium")]
+            return [
+                finding("python_version", candidate, evidence, reason=f"newest supported version allowed by {reason} {spec}",
+                        rank=rank, confidence="medium", extra={"spec": spec})
+            ]
     return [warning(f"{path}: {reason} {spec} allows none of the supported versions ({', '.join(SUPPORTED)})", evidence)]
 
 

@@ -7,7 +7,7 @@ import ast
 
 from scaffold import pyast
 from scaffold.dependencies import dependencies
-from scaffold.findings import Finding, finding
+from scaffold.findings import Finding, finding, warning
 from scaffold.layout import layout
 from scaffold.project import ProjectView
 
@@ -30,6 +30,7 @@ APP_CONSTRUCTORS = {
 RUN_CALLS = {"uvicorn.run": "port", "run": "port", "run_app": "port", "launch": "server_port"}
 FACTORY_NAMES = ("create_app", "make_app", "app_factory", "get_app", "build_app", "application_factory")
 PREFERRED_FILES = ("main", "app", "application", "asgi", "wsgi", "server", "api", "__init__", "web")
+FRAMEWORK_PACKAGES = {c.split(".")[0] for c in APP_CONSTRUCTORS} | {"streamlit"}
 TEST_PARTS = ("tests/", "test/", "testing/", "conftest.py", "test_", "_test.py", "docs/", "examples/", "migrations/")
 
 
@@ -44,7 +45,7 @@ def detect(view: ProjectView) -> list[Finding]:
         if tree is None:
             continue
         imports = pyast.imported_names(tree)
-        if not any(q.split(".")[0] in {c.split(".")[0] for c in APP_CONSTRUCTORS} for q in imports.values()) and "streamlit" not in imports.values():
+        if not any(q.split(".")[0] in FRAMEWORK_PACKAGES for q in imports.values()) and not _calls_factory(tree):
             continue
         package_root = prefix + "src/" if inner.startswith("src/") else prefix
         module = pyast.module_name(rel, package_root)
@@ -73,7 +74,19 @@ def _apps_in(view: ProjectView, rel: str, tree: ast.Module, imports: dict[str, s
             if framework and names:
                 evidence = pyast.evidence(view, rel, node)
                 results.append(finding("framework", framework, evidence, reason=f"{names[0]} = {pyast.dotted_name(node.value.func)}(...)", rank=20))
-                results.append(finding("app_module", f"{module}:{names[0]}", evidence, reason="the module-level app object", rank=20))
+                target, why = f"{module}:{names[0]}", "the module-level app object"
+                if framework == "dash":
+                    # gunicorn serves Dash's Flask server, not the Dash object.
+                    server = _alias_of(tree, f"{names[0]}.server")
+                    target, why = (f"{module}:{server}", f"{server} = {names[0]}.server") if server else (f"{module}:{names[0]}.server", "the Dash app's Flask server")
+                results.append(finding("app_module", target, evidence, reason=why, rank=20))
+                if framework == "aiohttp":
+                    results += _aiohttp_script(view, rel, tree, names[0])
+            elif names and isinstance(node.value.func, ast.Name) and node.value.func.id in FACTORY_NAMES and not node.value.args:
+                # `app = create_app()` at module level (wsgi.py, main.py): the object to serve.
+                evidence = pyast.evidence(view, rel, node)
+                results.append(finding("app_module", f"{module}:{names[0]}", evidence, reason=f"{names[0]} = {node.value.func.id}()", rank=22, confidence="medium",
+                                       extra={"calls": node.value.func.id}))
     # 2. An application factory: `def create_app(): app = Flask(__name__) ... return app`.
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -81,7 +94,8 @@ def _apps_in(view: ProjectView, rel: str, tree: ast.Module, imports: dict[str, s
                 framework = APP_CONSTRUCTORS.get(pyast.qualified(call.func, imports) or "")
                 if framework:
                     required = [a for a in node.args.args[: len(node.args.args) - len(node.args.defaults)]]
-                    if node.name in FACTORY_NAMES or (node.name.endswith("app") and not required):
+                    aiohttp_factory = framework == "aiohttp" and len(required) <= 1 and _returns_something(node)
+                    if node.name in FACTORY_NAMES or (node.name.endswith("app") and not required) or aiohttp_factory:
                         evidence = pyast.evidence(view, rel, node)
                         results.append(finding("framework", framework, evidence, reason=f"application factory {node.name}()", rank=25))
                         target = f"{module}:{node.name}()" if framework not in ("aiohttp",) else f"{module}:{node.name}"
@@ -103,6 +117,45 @@ def _apps_in(view: ProjectView, rel: str, tree: ast.Module, imports: dict[str, s
             if isinstance(port, int) and 0 < port < 65536:
                 results.append(finding("port", port, pyast.evidence(view, rel, call), reason=f"{name}({keyword}={port})", rank=40, confidence="medium"))
     return results
+
+
+def _calls_factory(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in FACTORY_NAMES
+        for node in tree.body
+    )
+
+
+def _alias_of(tree: ast.Module, dotted: str) -> str | None:
+    """The module-level name bound to ``dotted`` (``server = app.server`` -> 'server')."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and pyast.dotted_name(node.value) == dotted:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    return target.id
+    return None
+
+
+def _returns_something(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(function))
+
+
+def _aiohttp_script(view: ProjectView, rel: str, tree: ast.Module, name: str) -> list[Finding]:
+    """`web.run_app(app)` under `if __name__ == "__main__"`: the script starts its own server."""
+    for node in tree.body:
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and getattr(node.test.left, "id", "") == "__name__"):
+            continue
+        for call in pyast.calls(node):
+            if (pyast.dotted_name(call.func) or "").rsplit(".", 1)[-1] == "run_app":
+                script = rel[len(layout(view).prefix):]
+                evidence = pyast.evidence(view, rel, call)
+                found = [finding("command", f"python {script}", evidence, reason=f"{script} calls web.run_app() in its main block", rank=60)]
+                host = pyast.constant(pyast.keyword(call, "host"))
+                if host in ("127.0.0.1", "localhost"):
+                    found.append(warning(f"{script}: run_app() binds {host}; in a container it must listen on 0.0.0.0", evidence))
+                return found
+    return []
 
 
 def _servers(view: ProjectView) -> list[Finding]:

@@ -26,6 +26,8 @@ file_env() {
     unset "$fileVar" "$mysqlFileVar"
 }
 
+random_pw() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
 sql_escape() { local s=${1//\\/\\\\}; printf '%s' "${s//\'/\\\'}"; }
 
 setup_env() {
@@ -77,11 +79,11 @@ temp_server_stop() {
 setup_db() {
     local rootpw hcpw sql
     if [ -n "$MARIADB_RANDOM_ROOT_PASSWORD" ]; then
-        MARIADB_ROOT_PASSWORD=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)
+        MARIADB_ROOT_PASSWORD=$(random_pw)
         log "GENERATED ROOT PASSWORD: $MARIADB_ROOT_PASSWORD"
     fi
     rootpw=$(sql_escape "$MARIADB_ROOT_PASSWORD")
-    hcpw=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)
+    hcpw=$(random_pw)
     sql="SET @@SESSION.SQL_LOG_BIN=0;
 DELETE FROM mysql.global_priv WHERE User NOT IN ('mariadb.sys','root') OR Host NOT IN ('localhost');
 FLUSH PRIVILEGES;
@@ -146,8 +148,8 @@ main() {
         set -- mariadbd "$@"
     fi
     if { [ "$1" = mariadbd ] || [ "$1" = mysqld ]; } && ! want_help "$@"; then
-        log "MariaDB stand-in (Debian $(mariadbd --version | awk '{print $3}')) starting"
         if [ "$(id -u)" = 0 ]; then
+            log "MariaDB stand-in (Debian $(mariadbd --version | awk '{print $3}')) starting"
             mkdir -p "$DATADIR" /run/mysqld
             find "$DATADIR" /run/mysqld \! -user mysql -exec chown mysql:mysql '{}' +
             exec setpriv --reuid=mysql --regid=mysql --init-groups "${BASH_SOURCE[0]}" "$@"

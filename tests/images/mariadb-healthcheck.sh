@@ -5,7 +5,7 @@
 set -eo pipefail
 
 cnf=${MARIADB_HEALTHCHECK_CNF:-/var/lib/mysql/.my-healthcheck.cnf}
-client=(mariadb --no-defaults --defaults-extra-file="$cnf" -h 127.0.0.1 --protocol=tcp
+client=(mariadb --defaults-file="$cnf" -h 127.0.0.1 --protocol=tcp
         --port="${MARIADB_PORT:-3306}" -sN)
 
 query() { "${client[@]}" -e "$1"; }
