@@ -161,7 +161,7 @@ def _extra_files(repo: Path, changes: list[FileChange], write_env: bool) -> list
     try:
         addition = gitignore_addition(repo)
     except ScaffoldError as error:  # .gitignore cannot be updated: .env could end up in git
-        click.echo(f"scaffold: warning: not writing .env: {error.message}; .env must be git-ignored first", err=True)
+        click.echo(f"scaffold: warning: .env not written: .gitignore cannot be updated to keep it out of git ({error.message})", err=True)
         return extra
     extra.append(FileChange(".env", env_file_from_example(example.new), None))
     if addition is not None:

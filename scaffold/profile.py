@@ -10,6 +10,7 @@ profile is plain data: ``to_json()`` is the versioned schema that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +148,7 @@ def build_profile(view: ProjectView) -> Profile:
             _add_system_package(profile, found)
         elif found.kind == "warning":
             profile.warnings.append(Warning_(str(found.value), found.evidence))
+    _check_answers(profile)
     profile.warnings.extend(Warning_(str(w.value), w.evidence) for w in view.warnings)
     seen: set[str] = set()
     profile.warnings = [w for w in profile.warnings if not (w.message in seen or seen.add(w.message))]
@@ -353,6 +355,44 @@ def _fill_placeholders(profile: Profile) -> None:
                 value = value.replace(" --app {app_module}", "").replace("{app_module}", "")
                 profile.warnings.append(Warning_(f"{key}: the app's import path is unknown; check `{value}`", fact.evidence))
         fact.value = value
+
+
+# What copier.yml's validators accept, so that detected values never make `copier copy` fail.
+COMMAND = re.compile(r"[A-Za-z0-9_./:=,@%+()\[\]{}\- ]+")
+FACT_PATTERNS = {
+    "app_dir": re.compile(r"(\.|[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)"),
+    "requirements_file": re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]*)?"),
+    "app_module": re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*(\(\))?|[A-Za-z0-9_][A-Za-z0-9_./-]*\.py"),
+    "command": COMMAND,
+    "worker_command": COMMAND,
+    "migrate_command": COMMAND,
+    "health_path": re.compile(r"(/[A-Za-z0-9_./~-]*)?"),
+}
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _check_answers(profile: Profile) -> None:
+    """Drop (with a warning) detected values the template's validators would reject."""
+    for key, pattern in FACT_PATTERNS.items():
+        fact = profile.facts.get(key)
+        if fact is None or not isinstance(fact.value, str):
+            continue
+        if not pattern.fullmatch(fact.value) or ".." in fact.value.split("/"):
+            profile.warnings.append(
+                Warning_(f"{key}: detected {fact.value[:80]!r}, which the template cannot take (it runs without a shell "
+                         "and allows no quotes or '$'); set it yourself", fact.evidence)
+            )
+            del profile.facts[key]
+    for name in list(profile.env_vars):
+        entry = profile.env_vars[name]
+        if not ENV_NAME.fullmatch(name):
+            profile.warnings.append(Warning_(f"environment variable {name[:60]!r} is not a valid name; left out", ()))
+            del profile.env_vars[name]
+            continue
+        default = entry.get("default")
+        if isinstance(default, str) and any(c in default for c in "'\\\n\r"):
+            profile.warnings.append(Warning_(f"{name}: its default holds a quote, backslash or newline; .env.example leaves it empty", ()))
+            entry["default"] = ""
 
 
 def _resolve_env_vars(profile: Profile, findings: list[Finding]) -> None:

@@ -99,7 +99,7 @@ class ProjectView:
                 with os.scandir(folder) as iterator:
                     entries = sorted(iterator, key=lambda e: e.name)
             except OSError as error:
-                self.warn(f"skipped {_show(rel) or '.'}/: {_reason(error)}", Evidence(rel or "."))
+                self.warn(f"skipped {rel or './'}: {_reason(error)}", Evidence(rel.rstrip("/") or "."))
                 continue
             for entry in entries:
                 if _BAD_NAME.search(entry.name):
@@ -125,7 +125,10 @@ class ProjectView:
                     # Only links to regular files inside the project; never folders (loops).
                     try:
                         target = Path(entry.path).resolve(strict=True)
-                        if not target.is_file() or not target.is_relative_to(self.root):
+                        if not target.is_relative_to(self.root):
+                            self.warn(f"skipped {rel_path}: a symlink to outside the project", Evidence(rel_path))
+                            continue
+                        if not target.is_file():
                             continue
                     except (OSError, RuntimeError):
                         self.warn(f"skipped {rel_path}: broken or looping symlink", Evidence(rel_path))

@@ -157,3 +157,10 @@ def test_help_explains_every_option_with_an_example(command):
     for option in options:
         line = next(l for l in result.stdout.splitlines() if l.strip().startswith(option) or f", {option}" in l)
         assert len(line.split(option, 1)[1].strip()) > 10 or "help" in option, f"{option} is not explained"
+
+
+def test_verify_without_compose_file_says_what_to_do(tmp_path):
+    project = copy_fixture("worker-cli", tmp_path)
+    result = run_cli("verify", str(project))
+    assert result.returncode == 2
+    assert "no compose.yaml; run `scaffold init` first" in result.stderr

@@ -181,7 +181,8 @@ def test_code_change_reuses_the_dependency_layer(stack):
     result = stack.compose("build", "app")
     output = result.stdout + result.stderr
     # BuildKit's plain progress: '#N [app build 5/6] RUN ... pip install ...' then '#N CACHED'.
-    install_steps = [line.split()[0] for line in output.splitlines() if line.startswith("#") and "RUN" in line and "pip install" in line]
+    # The dependency install (`pip install -r ...`), not the project's own `pip install --no-deps .`.
+    install_steps = [line.split()[0] for line in output.splitlines() if line.startswith("#") and "RUN" in line and "pip install -r" in line]
     assert install_steps, output[-3000:]
     for step in install_steps:
         assert f"{step} CACHED" in output, f"the dependency install step re-ran after a code-only change:\n{output[-3000:]}"

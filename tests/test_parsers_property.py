@@ -7,7 +7,9 @@ deleted, duplicated, garbage inserted), deeply nested TOML, huge lines.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -81,6 +83,53 @@ def mutated(draw, name: str | None = None) -> str:
     return text
 
 
+# Structured documents built from the keys real manifests use, with values of any type: they get
+# past the TOML/JSON parsers and exercise the code that reads the parsed data.
+KEYS = (
+    "project", "name", "dependencies", "optional-dependencies", "scripts", "requires-python", "tool", "poetry", "uv",
+    "pdm", "sources", "workspace", "members", "group", "dev-dependencies", "dependency-groups", "build-system",
+    "build-backend", "python", "path", "extras", "version", "dev", "main", "packages", "dev-packages", "requires",
+    "python_version", "tools", "http_service", "internal_port", "services", "deploy", "release_command", "default",
+    "develop", "_meta", "package", "image", "scripts", "devDependencies", "packageManager", "next", "vite", "react",
+    "build", "flask", "fastapi", "psycopg2", "celery", "gunicorn", "uvicorn",
+)
+scalars = st.one_of(
+    st.text(max_size=30), st.sampled_from(["fastapi>=0.1", "psycopg[binary]", "^3.11", ">=3.12", "3.8", "*", "./lib", "x @ file:///a"]),
+    st.integers(min_value=-(2**40), max_value=2**40), st.booleans(), st.floats(allow_nan=False, allow_infinity=False),
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5),
+    max_leaves=30,
+)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return "{" + ", ".join(f"{_toml_string(str(k))} = {_toml_value(v)}" for k, v in value.items()) + "}"
+
+
+def _toml_string(value: str) -> str:
+    escaped = "".join(f"\\u{ord(c):04x}" if c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F else c for c in value)
+    return f'"{escaped}"'
+
+
+def toml_document(data: object) -> str:
+    if not isinstance(data, dict):
+        data = {"project": data}
+    return "".join(f"{_toml_string(str(k))} = {_toml_value(v)}\n" for k, v in data.items())
+
+
+structured_toml = st.dictionaries(st.sampled_from(KEYS), documents, max_size=6).map(toml_document)
+structured_json = documents.map(json.dumps)
+
 any_text = st.one_of(text_inputs, mutated())
 
 
@@ -152,7 +201,44 @@ def _inspect(files: dict[str, str | bytes]) -> None:
         except ScaffoldError:
             return
         profile.to_json()
-        profile.answers()
+        _assert_valid_answers(profile.answers())
+
+
+COMMAND = re.compile(r"[A-Za-z0-9_./:=,@%+()\[\]{}\- ]+")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+DEBIAN = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+
+
+def _assert_valid_answers(answers: dict) -> None:
+    """The answers pass copier.yml's validators (the same patterns, checked here independently)."""
+    assert re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", answers["project_name"]), answers["project_name"]
+    assert re.fullmatch(r"(\.|[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)", answers["app_dir"]) and ".." not in answers["app_dir"]
+    assert answers.get("python_version", "3.12") in ("3.14", "3.13", "3.12", "3.11")
+    assert answers.get("package_manager", "pip") in ("pip", "uv", "poetry", "pipenv", "pdm")
+    if answers.get("requirements_file"):
+        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_./-]*", answers["requirements_file"]), answers["requirements_file"]
+    if "app_module" in answers:
+        assert re.fullmatch(
+            r"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*(\(\))?|[A-Za-z0-9_][A-Za-z0-9_./-]*\.py)",
+            answers["app_module"],
+        ), answers["app_module"]
+    if "port" in answers:
+        assert isinstance(answers["port"], int) and 1 <= answers["port"] <= 65535
+    for key in ("command", "migrate_command", "worker_command"):
+        if answers.get(key) or key == "command" and key in answers:
+            assert COMMAND.fullmatch(answers[key]) and answers[key].strip(), (key, answers[key])
+    if answers.get("health_path"):
+        assert re.fullmatch(r"/[A-Za-z0-9_./~-]*", answers["health_path"]), answers["health_path"]
+    assert set(answers["services"]) <= {"postgres", "mysql", "redis", "rabbitmq", "mongodb"}
+    for name, service in answers["service_env_vars"].items():
+        assert NAME.fullmatch(name) and service in answers["services"]
+    for name, value in answers["env_vars"].items():
+        assert NAME.fullmatch(name), name
+        assert isinstance(value, (str, int)) and not any(c in str(value) for c in "'\\\n"), (name, value)
+    for name in answers["secret_env_vars"]:
+        assert NAME.fullmatch(name), name
+    for key in ("build_packages", "runtime_packages"):
+        assert all(DEBIAN.fullmatch(p) for p in answers[key]), answers[key]
 
 
 @SLOW
@@ -182,3 +268,21 @@ def test_inspection_survives_several_mutated_manifests(names: list[str], data: s
     files: dict[str, str | bytes] = {name: data.draw(mutated(name), label=name) for name in names}
     prefix = data.draw(st.sampled_from(["", "backend/", "src/app/"]))
     _inspect({prefix + name: content for name, content in files.items()})
+
+
+TOML_MANIFESTS = ("pyproject.toml", "Pipfile", "uv.lock", "poetry.lock", "pdm.lock", "mise.toml", "fly.toml", "settings.toml")
+JSON_MANIFESTS = ("Pipfile.lock", "package.json", "docker-compose.yml", "environment.yml")
+
+
+@SLOW
+@given(st.sampled_from(TOML_MANIFESTS + JSON_MANIFESTS), st.data())
+def test_inspection_survives_structured_nonsense(name: str, data: st.DataObject) -> None:
+    content = data.draw(structured_toml if name in TOML_MANIFESTS else structured_json, label=name)
+    _inspect({name: content, "main.py": "from fastapi import FastAPI\napp = FastAPI()\n", "manage.py": "import os\n"})
+
+
+@FAST
+@given(structured_toml)
+def test_toml_loader_structured(text: str) -> None:
+    data = load_toml(text, "pyproject.toml")
+    string_list(table(data, "project").get("dependencies"))

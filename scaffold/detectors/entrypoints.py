@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scaffold import pyast
 from scaffold.dependencies import dependencies
 from scaffold.errors import ManifestError
@@ -38,7 +40,7 @@ def detect(view: ProjectView) -> list[Finding]:
         scripts = table(data, "project", "scripts") or table(data, "tool", "poetry", "scripts")
         for name, target in scripts.items():
             if isinstance(target, str):
-                evidence = Evidence(path, line_of(text, r"^\s*\"?" + name + r"\"?\s*="), f"{name} = {target}"[:120])
+                evidence = Evidence(path, line_of(text, r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*="), f"{name} = {target}"[:120])
                 found.append(finding("command", name, evidence, reason=f"console script {name}", rank=70, confidence="medium"))
                 found.append(finding("install_project", True, evidence, reason="console scripts are installed with the project", rank=30))
                 break

@@ -1,0 +1,2 @@
+from setuptools import setup
+setup(name="demo", install_requires=["flask"]
