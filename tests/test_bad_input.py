@@ -124,6 +124,21 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def template_copy(tmp_path_factory) -> Path:
+    """The template without its git checkout: copier copies it directly instead of cloning it (0.3s a render, not 1.5s)."""
+    root = Path(__file__).resolve().parent.parent
+    copy = tmp_path_factory.mktemp("template")
+    shutil.copy(root / "copier.yml", copy)
+    shutil.copytree(root / "templates", copy / "templates")
+    return copy
+
+
+@pytest.fixture(autouse=True)
+def fast_template(template_copy, monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_TEMPLATE", str(template_copy))
+
+
 # ---- builders for file-system states that are not committed ---------------------------------------------
 def build_pyproject_too_large(root: Path, monkeypatch) -> None:
     (root / "pyproject.toml").write_text('[project]\nname = "demo"\ndescription = "' + "x" * 10_000_000 + '"\n')
@@ -240,11 +255,13 @@ def build_control_char_names(root: Path, monkeypatch) -> None:
 def build_hundred_thousand_files(root: Path, monkeypatch) -> None:
     (root / "requirements.txt").write_text("flask==3.0.3\n")
     (root / "app.py").write_text(FLASK_APP)
+    (root / "module.py").write_text("import os\nVALUE = os.environ.get('X', '1')\n")
     for folder in range(100):
         path = root / f"data{folder:03d}"
         path.mkdir()
         for number in range(1000):
-            os.close(os.open(path / f"f{number}.py", os.O_CREAT | os.O_WRONLY, 0o644))
+            # Hard links: 100,000 names of one small module, ~10x faster to create than 100,000 files.
+            os.link(root / "module.py", path / f"f{number}.py")
 
 
 def build_gitignore_odd_patterns(root: Path, monkeypatch) -> None:
@@ -405,7 +422,8 @@ def test_bad_input(case: Case, tmp_path, monkeypatch):
     else:
         assert_nothing_lost(before, after)
     if case.name == "hundred_thousand_files":
-        assert elapsed < 15, f"inspecting 100,000 files took {elapsed:.1f}s"
+        assert elapsed < 10, f"inspecting 100,000 files took {elapsed:.1f}s"
+        shutil.rmtree(project)  # 100,000 entries: do not leave them to pytest's tmp cleanup
 
 
 def assert_nothing_lost(before: dict[str, tuple], after: dict[str, tuple]) -> None:
