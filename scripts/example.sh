@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+# The real interpreter, not a version-manager shim that may pick another Python inside a project folder.
+PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)')
 
 echo "==> installing scaffold (pip install -e .)"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
@@ -20,7 +22,7 @@ echo "==> scaffold inspect $project"
 COLUMNS=${COLUMNS:-140} "$PYTHON" -m scaffold.cli inspect "$project"
 
 echo "==> scaffold init --defaults"
-(cd "$project" && "$PYTHON" -m scaffold.cli init --defaults)
+"$PYTHON" -m scaffold.cli init --defaults "$project"
 
 for file in Dockerfile compose.yaml .env.example .dockerignore .copier-answers.yml; do
     echo

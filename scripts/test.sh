@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+# The real interpreter, not a version-manager shim that may pick another Python inside a project folder.
+PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)')
 
 echo "==> installing scaffold and its test dependencies"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
