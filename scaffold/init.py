@@ -93,13 +93,6 @@ def adopt_container_choices(profile: Profile, questionnaire: Questionnaire | Non
         if "/" in file and file.rpartition("/")[0] + "/" != app_prefix:
             continue  # a container file of another part of the repository
         evidence = (Evidence(file),)
-        # What detection already took from this file (it ranks below the project's own manifests).
-        adopted = [
-            f"{label} {profile.facts[key].value}"
-            for key, label in (("python_version", "Python"), ("port", "port"), ("command", "command"))
-            if key in profile.facts and any(getattr(e, "file", None) == file for e in profile.facts[key].evidence)
-            and profile.facts[key].detector == "container_files"
-        ]
         version = entry.get("python_version")
         if isinstance(version, str) and _no_better_evidence(profile.facts.get("python_version")):
             allowed = offered.get("python_version")
@@ -107,18 +100,10 @@ def adopt_container_choices(profile: Profile, questionnaire: Questionnaire | Non
                 notes.append(f"{file} uses Python {version}, which the template does not offer ({', '.join(map(str, allowed))}); not adopted")
             else:
                 profile.facts["python_version"] = Fact(version, f"from the existing {file}", evidence, "container_files", "medium")
-                adopted.append(f"Python {version}")
-        for stage, entries in profile.system_packages.items():
-            for package in entries if isinstance(entries, list) else []:
-                if isinstance(package, dict) and "existing" in str(package.get("reason", "")) and any(
-                    isinstance(e, dict) and e.get("file") == file for e in _list(package.get("evidence"))
-                ):
-                    adopted.append(f"{stage} package {package.get('name')}")
         ports = [p for p in _list(entry.get("ports")) if isinstance(p, int) and not isinstance(p, bool) and 0 < p < 65536]
         if ports and profile.value("framework") in WEB and _no_better_evidence(profile.facts.get("port")):
             profile.facts["port"] = Fact(ports[0], f"EXPOSEd by the existing {file}", evidence, "container_files", "medium")
-            adopted.append(f"port {ports[0]}")
-        known = {p.get("name") for stage in profile.system_packages.values() for p in stage if isinstance(p, dict)}
+        known = {p.get("name") for stage in profile.system_packages.values() for p in _list(stage) if isinstance(p, dict)}
         for name in sorted({p for p in _list(entry.get("apt_packages")) if isinstance(p, str)}):
             if name in known or not DEBIAN_PACKAGE.match(name) or NOT_ADOPTED_PACKAGE.match(name):
                 continue
@@ -127,13 +112,33 @@ def adopt_container_choices(profile: Profile, questionnaire: Questionnaire | Non
                 {"name": name, "reason": f"installed by the existing {file}", "evidence": [e.to_json() for e in evidence]}
             )
             known.add(name)
-            adopted.append(f"{stage} package {name}")
+        adopted = _adopted_from(profile, file)
         bases = [b for b in _list(entry.get("base_images")) if isinstance(b, str)]
         if bases and _is_image(bases[-1]) and not re.match(r"^((docker\.io/)?(library/)?python)(:|@|$)", bases[-1]):
             notes.append(f"{file} builds on {bases[-1][:80]}; the template builds on the official python:<version>-slim image")
         if adopted:
             notes.append(f"adopted from the existing {file}: {', '.join(adopted)}")
     return notes
+
+
+def _adopted_from(profile: Profile, file: str) -> list[str]:
+    """What the profile now takes from this container file (here, or in detection): for the user's note."""
+    adopted = [
+        f"{label} {profile.facts[key].value}"
+        for key, label in (("python_version", "Python"), ("port", "port"), ("command", "command"))
+        if key in profile.facts and profile.facts[key].detector == "container_files"
+        and any(getattr(e, "file", None) == file for e in profile.facts[key].evidence)
+    ]
+    for stage in ("build", "runtime"):
+        names = sorted(
+            str(package.get("name"))
+            for package in _list(profile.system_packages.get(stage))
+            if isinstance(package, dict) and "existing" in str(package.get("reason", ""))
+            and any(isinstance(e, dict) and e.get("file") == file for e in _list(package.get("evidence")))
+        )
+        if names:
+            adopted.append(f"{stage} packages {' '.join(names)}")
+    return adopted
 
 
 def _no_better_evidence(fact: Fact | None) -> bool:

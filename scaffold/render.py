@@ -88,7 +88,7 @@ def read_existing(repo: Path, rel: str) -> bytes | None:
     target = repo / rel
     try:
         info = os.lstat(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # (a file where a folder of the path would be: nothing to read)
         return None
     except OSError as error:
         raise ScaffoldError(f"{rel}: cannot read the existing file ({_reason(error)})") from None
@@ -160,7 +160,7 @@ def apply(repo: Path, writes: list[FileChange]) -> None:
     a ScaffoldError naming the file).
     """
     staged: list[tuple[Path, Path, FileChange]] = []
-    done: list[tuple[Path, FileChange, Path | None]] = []  # (target, change, backup of the old file)
+    done: list[tuple[Path, FileChange, Path | None, Path]] = []  # (target, change, backup of the old file, temp)
     created_dirs: list[Path] = []
     current = ""
     try:
@@ -179,23 +179,27 @@ def apply(repo: Path, writes: list[FileChange]) -> None:
                 stream.write(change.new)
                 stream.flush()
                 os.fsync(stream.fileno())
-            mode = target.stat().st_mode & 0o7777 if change.old is not None else (0o600 if change.path.rsplit("/", 1)[-1] == ".env" else 0o644)
-            os.chmod(temp, mode)
+            if change.old is not None:  # the replacement keeps the file's mode and, where allowed, its owner
+                info = target.stat()
+                os.chmod(temp, stat.S_IMODE(info.st_mode))
+                if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                    _quietly(os.chown, temp, info.st_uid, info.st_gid)
+            else:
+                os.chmod(temp, 0o600 if change.path.rsplit("/", 1)[-1] == ".env" else 0o644)
         for temp, target, change in staged:
             current = change.path
             backup = _backup(target) if change.old is not None else None
-            try:
-                os.replace(temp, target)
-            except BaseException:
-                if backup is not None:
-                    backup.unlink(missing_ok=True)
-                raise
-            done.append((target, change, backup))
+            # Recorded before the rename: undoing a rename that did not happen is harmless
+            # (the backup is a link to the same file), missing one that did is not.
+            done.append((target, change, backup, temp))
+            os.replace(temp, target)
         _fsync_dirs({target.parent for _, target, _ in staged})
     except BaseException as error:
-        failed = _roll_back(done, created_dirs)
+        failed = _roll_back(done)
         for temp, _, _ in staged:
             _quietly(temp.unlink, missing_ok=True)
+        for folder in reversed(created_dirs):
+            _quietly(folder.rmdir)
         if failed:
             raise ScaffoldError(
                 f"writing {current} failed and these files could not be restored: {', '.join(failed)}; "
@@ -204,7 +208,7 @@ def apply(repo: Path, writes: list[FileChange]) -> None:
         if isinstance(error, OSError):
             raise ScaffoldError(f"{current}: writing failed ({_reason(error)}); nothing was changed") from None
         raise
-    for _, _, backup in done:
+    for _, _, backup, _ in done:
         if backup is not None:
             _quietly(backup.unlink, missing_ok=True)
 
@@ -237,20 +241,28 @@ def _backup(target: Path) -> Path:
     raise ScaffoldError(f"{target.name}: cannot create a backup beside it")
 
 
-def _roll_back(done: list[tuple[Path, FileChange, Path | None]], created_dirs: list[Path]) -> list[str]:
+def _roll_back(done: list[tuple[Path, FileChange, Path | None, Path]]) -> list[str]:
     """Undo the renames; returns the files that could not be restored."""
     failed: list[str] = []
-    for target, change, backup in reversed(done):
+    for target, change, backup, temp in reversed(done):
         try:
             if backup is None:
-                target.unlink(missing_ok=True)
+                if not os.path.lexists(temp):  # renamed into place: remove what scaffold created
+                    target.unlink(missing_ok=True)
+            elif _same_file(backup, target):  # not replaced yet (rename(2) would do nothing for two links)
+                backup.unlink()
             else:
                 os.replace(backup, target)
         except BaseException:  # keep restoring the others; report this one
             failed.append(change.path)
-    for folder in reversed(created_dirs):
-        _quietly(folder.rmdir)
     return failed
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _fsync_dirs(folders: set[Path]) -> None:

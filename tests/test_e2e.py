@@ -29,6 +29,7 @@ class App:
     services: tuple[str, ...]
     extra_paths: tuple[str, ...] = ()  # more GETs that must answer 200
     code_file: str = ""  # a module to touch for the rebuild test
+    not_installed: tuple[str, ...] = ()  # distributions that must not be in the image (dev groups, the package manager)
 
 
 APPS = {
@@ -36,7 +37,20 @@ APPS = {
     "django-postgres": App("django-postgres", {"status": "ok", "database": "ok"}, ("app", "db"), ("/static/admin/css/base.css",), "health/views.py"),
     "flask-redis": App("flask-redis", {"status": "ok", "cache": "ok"}, ("app", "redis"), ("/",), "src/hitcounter/__init__.py"),
     "worker-cli": App("worker-cli", None, ("app",), (), "worker/__main__.py"),
+    # One app per lock-file package manager (real lock files, made by the tools themselves).
+    "uv-app": App("uv-app", {"status": "ok", "cache": "ok"}, ("app", "redis"), ("/",), "app/main.py", ("pytest", "uv")),
+    "poetry-app": App("poetry-app", {"status": "ok", "database": "ok"}, ("app", "db"), ("/notes",), "notes/__init__.py", ("pytest", "poetry")),
+    "pipenv-app": App("pipenv-app", {"status": "ok", "cache": "ok"}, ("app", "redis"), ("/hits/e2e",), "app.py", ("pytest", "pipenv")),
+    "pdm-app": App("pdm-app", {"status": "ok", "database": "ok"}, ("app", "db"), ("/bookmarks",), "service/app.py", ("pytest", "pdm")),
 }
+
+# The Dockerfile's dependency-install step, per package manager (pipenv and PDM export to pip),
+# told apart from the project's own install (`pip install --no-deps .`, `uv sync ... --no-editable`).
+DEPENDENCY_INSTALL_STEPS = (
+    "pip install -r",
+    "uv sync --locked --no-dev --no-install-project",
+    "poetry install --only main --no-root",
+)
 
 
 @dataclass
@@ -175,14 +189,29 @@ def test_image_holds_no_secrets_git_or_tests(stack):
         assert value not in history and value not in config, "a secret from .env reached the image"
 
 
+def test_image_holds_no_dev_dependencies_or_package_manager(stack):
+    if not stack.app.not_installed:
+        pytest.skip("nothing listed for this app")
+    listing = docker(
+        "run", "--rm", "--entrypoint", "python", stack.image, "-c",
+        "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'].lower() for d in m.distributions()))",
+    ).split()
+    assert len(listing) > 3, listing  # the listing works: the app's own dependencies are there
+    present = sorted(set(stack.app.not_installed) & set(listing))
+    assert not present, f"{present} reached the image"
+
+
 def test_code_change_reuses_the_dependency_layer(stack):
     code = stack.path / stack.app.code_file
     code.write_text(code.read_text() + "\n# a code-only change\n")
     result = stack.compose("build", "app")
     output = result.stdout + result.stderr
     # BuildKit's plain progress: '#N [app build 5/6] RUN ... pip install ...' then '#N CACHED'.
-    # The dependency install (`pip install -r ...`), not the project's own `pip install --no-deps .`.
-    install_steps = [line.split()[0] for line in output.splitlines() if line.startswith("#") and "RUN" in line and "pip install -r" in line]
+    # The dependency install (`pip install -r ...`, `uv sync ...`, `poetry install ...`), not the project's own.
+    install_steps = [
+        line.split()[0] for line in output.splitlines()
+        if line.startswith("#") and "RUN" in line and any(step in line for step in DEPENDENCY_INSTALL_STEPS)
+    ]
     assert install_steps, output[-3000:]
     for step in install_steps:
         assert f"{step} CACHED" in output, f"the dependency install step re-ran after a code-only change:\n{output[-3000:]}"

@@ -16,7 +16,7 @@ from scaffold.project import ProjectView
 ROOT = Path(__file__).parent.parent
 SCHEMA_PATH = ROOT / "scaffold" / "schema" / "profile.schema.json"
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+CASES = sorted(p.parent.name for p in FIXTURES.glob("*/expected.json"))
 
 
 @pytest.fixture(scope="module")

@@ -57,3 +57,18 @@ def test_verify_fails_on_an_import_error_with_the_log_tail(tmp_path, docker_engi
     assert "verify: FAILED at start (app)" in result.stderr
     assert "ModuleNotFoundError: No module named 'no_such_module_anywhere'" in result.stderr
     no_leftovers(f"scaffold-verify-{project.name}")
+
+
+def test_a_missing_production_server_is_added_to_the_image(tmp_path, docker_engine):
+    from tests.images.standins import ensure_images_for
+
+    project = copy_fixture("fastapi-postgres-redis", tmp_path)
+    requirements = project / "requirements.txt"
+    requirements.write_text("".join(line for line in requirements.read_text().splitlines(keepends=True) if not line.startswith("uvicorn")))
+    result = run_cli("init", "--defaults", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "pip install uvicorn==" in (project / "Dockerfile").read_text()
+    ensure_images_for([project / "Dockerfile", project / "compose.yaml"])
+    result = run_cli("verify", str(project), timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"http\s+200 from GET /health", result.stdout)

@@ -42,13 +42,16 @@ def detect(view: ProjectView) -> list[Finding]:
 
 
 def _route_path(call: ast.Call) -> str | None:
-    """The path of `@app.get("/health")`, `@bp.route("/health")`, Django's `path("health/", ...)`."""
+    """The path of `@app.get("/health")`, `@bp.route("/health")`, `Route("/health", ...)`, `@get("/health")`, Django's `path("health/", ...)`."""
     name = pyast.dotted_name(call.func) or ""
     short = name.rsplit(".", 1)[-1]
     first = pyast.constant(call.args[0]) if call.args else pyast.constant(pyast.keyword(call, "path"))
     if not isinstance(first, str):
         return None
     if "." in name and short in ROUTE_METHODS:
+        return first
+    # Starlette's Route("/health", endpoint) and Litestar's bare @get("/health") decorators.
+    if short in ("Route", "WebSocketRoute") or (name in ROUTE_METHODS and first.startswith("/")):
         return first
     if name in ("path", "re_path", "django.urls.path") and first:
         return first.lstrip("^").rstrip("$")

@@ -34,7 +34,8 @@ def detect(view: ProjectView) -> list[Finding]:
         found.append(finding("migrations", "flask-migrate", evidence, flask_migrate.evidence, reason="Flask-Migrate with a migrations/ folder", rank=20))
         found.append(finding("migrate_command", "flask --app {app_module} db upgrade", evidence, reason="Flask-Migrate", rank=20))
         return found
-    ini = next((p for p in (prefix + "alembic.ini", prefix + "migrations/alembic.ini", prefix + "alembic/alembic.ini") if view.exists(p)), None)
+    candidates = [f for f in view.find_name("alembic.ini", max_depth=prefix.count("/") + 2) if f.startswith(prefix)]
+    ini = candidates[0] if candidates else None  # shallowest first: alembic.ini, then db/alembic.ini...
     if ini is not None:
         line, location = _script_location(view, ini)
         evidence = Evidence(ini, line, f"script_location = {location}" if location else None)

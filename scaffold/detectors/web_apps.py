@@ -87,6 +87,17 @@ def _apps_in(view: ProjectView, rel: str, tree: ast.Module, imports: dict[str, s
                 evidence = pyast.evidence(view, rel, node)
                 results.append(finding("app_module", f"{module}:{names[0]}", evidence, reason=f"{names[0]} = {node.value.func.id}()", rank=22, confidence="medium",
                                        extra={"calls": node.value.func.id}))
+    # 1b. `with gr.Blocks() as demo:` (Gradio's usual form).
+    for node in tree.body:
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.context_expr, ast.Call) and isinstance(item.optional_vars, ast.Name):
+                    framework = APP_CONSTRUCTORS.get(pyast.qualified(item.context_expr.func, imports) or "")
+                    if framework:
+                        evidence = pyast.evidence(view, rel, node)
+                        name = item.optional_vars.id
+                        results.append(finding("framework", framework, evidence, reason=f"with {pyast.dotted_name(item.context_expr.func)}() as {name}", rank=20))
+                        results.append(finding("app_module", f"{module}:{name}", evidence, reason="the module-level app object", rank=20))
     # 2. An application factory: `def create_app(): app = Flask(__name__) ... return app`.
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
