@@ -76,7 +76,7 @@ def main(debug: bool) -> None:
 
 
 @main.command(epilog="\b\nExamples:\n  scaffold inspect\n  scaffold inspect path/to/repo --json > profile.json")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON (schema: scaffold/schema/profile.schema.json).")
 @handle_errors
 def inspect(path: Path, as_json: bool) -> None:
@@ -97,7 +97,7 @@ def inspect(path: Path, as_json: bool) -> None:
 
 
 @main.command(epilog=EPILOG_INIT)
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path, readable=False))
 @click.option("--defaults", is_flag=True, help="Ask nothing: take the detected answers (required without a terminal).")
 @click.option("--data", "-d", "data", multiple=True, metavar="KEY=VALUE",
               help="Answer a question (repeatable), e.g. --data port=9000 --data services=postgres,redis. An unknown key lists the valid ones.")
@@ -126,7 +126,7 @@ def init(path: Path, defaults: bool, data: tuple[str, ...], force: bool, dry_run
 
 
 @main.command(epilog="\b\nExamples:\n  scaffold update\n  scaffold update --vcs-ref v2.0.0 --data python_version=3.13")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path, readable=False))
 @click.option("--data", "-d", "data", multiple=True, metavar="KEY=VALUE", help="Change an answer while updating (repeatable).")
 @click.option("--vcs-ref", metavar="REF", help="Template git tag or commit to update to (default: the latest).")
 @handle_errors
@@ -143,7 +143,7 @@ def update(path: Path, data: tuple[str, ...], vcs_ref: str | None) -> None:
 
 
 @main.command(epilog="\b\nExamples:\n  scaffold check            # in CI: fails when `scaffold update` would change files")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path, readable=False))
 @handle_errors
 def check(path: Path) -> None:
     """Exit 1 when PATH's container files are behind the template (or missing); 0 when current.
@@ -158,7 +158,7 @@ def check(path: Path) -> None:
 
 
 @main.command(epilog="\b\nExamples:\n  scaffold verify\n  scaffold verify path/to/repo --keep --timeout 300")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path, readable=False))
 @click.option("--keep", is_flag=True, help="Leave the stack running afterwards (default: tear it down, volumes included).")
 @click.option("--timeout", default=240, show_default=True, metavar="SECONDS", help="How long to wait for the stack to become healthy.")
 @handle_errors

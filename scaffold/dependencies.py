@@ -209,11 +209,34 @@ def _add_pep508(deps: Dependencies, text: str, path: str, value: str, group: str
     )
 
 
+# Where PEP 621/735 and the tools expect a given TOML type: a wrong one is ignored, with a warning.
+EXPECTED_TYPES = (
+    (("project", "dependencies"), list, "a list of requirement strings"),
+    (("project", "optional-dependencies"), dict, "a table of lists"),
+    (("project", "requires-python"), str, "a version specifier string"),
+    (("project", "scripts"), dict, "a table"),
+    (("dependency-groups",), dict, "a table of lists"),
+    (("tool", "poetry", "dependencies"), dict, "a table"),
+)
+
+
+def _warn_wrong_types(view: ProjectView, path: str, text: str, data: dict) -> None:
+    for keys, expected, description in EXPECTED_TYPES:
+        value: object = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None and not isinstance(value, expected):
+            line = line_of(text, r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=")
+            dotted = ".".join(keys)
+            view.warn(f"{path}:{line or '?'}: {dotted} should be {description}, not {type(value).__name__}; ignored", Evidence(path, line))
+
+
 def _from_pyproject(view: ProjectView, path: str, deps: Dependencies) -> None:
     text = view.read_text(path)
     data = load_toml(text, path)  # a malformed pyproject.toml is fatal: nothing else can be trusted
     deps.manifests.append(path)
     project = table(data, "project")
+    _warn_wrong_types(view, path, text, data)
     uv = table(data, "tool", "uv")
     sources: dict[str, str] = {}
     for name, source in table(uv, "sources").items():

@@ -102,7 +102,7 @@ CASES = [
     Case("missing_path", "init", 2, r"scaffold: error: .+/missing_path/nowhere: no such directory"),
     Case("root_symlink_loop", "inspect", 2, r"scaffold: error: .+/root_symlink_loop/loop: a symlink loop, not a directory"),
     # click checks the PATH argument first: its usage error is three lines, not scaffold's one (reported to the lead).
-    Case("unreadable_root", "init", 2, r"Error: Invalid value for '\[PATH\]': Path '.+/unreadable_root' is not readable\.", shape="click"),
+    Case("unreadable_root", "init", 2, r"scaffold: error: .+/unreadable_root: permission denied"),
     Case("empty_directory", "init", 2, r"scaffold: error: no Python project found here \(no pyproject\.toml, requirements\.txt, setup\.py or \.py files\)"),
     Case("empty_directory", "inspect", 0, r"warning: no Python project found here .+", stream="stdout"),
     Case("only_docs", "init", 2, r"scaffold: error: no Python project found here .+"),
@@ -120,7 +120,8 @@ CASES = [
     Case("dockerfile_is_folder", "init", 2, r"scaffold: error: Dockerfile: a folder is in the way of the file scaffold writes; move it away"),
     Case("dockerfile_dangling_symlink", "init", 2, r"scaffold: error: Dockerfile: a broken or looping symlink is in the way; remove it or move it away"),
     Case("env_file_is_folder", "init", 0, r"created\s+Dockerfile", stream="stdout"),
-    Case("folder_named_number", "init", 2, r"scaffold: error: project_name: must not read as a number or a YAML keyword .+ \(give it with --data project_name=\.\.\.\)"),
+    # A folder named like a number gives a project name YAML would read as one: compose.yaml quotes it.
+    Case("folder_named_number", "init", 0, r"created\s+compose\.yaml", stream="stdout"),
 ]
 
 

@@ -9,7 +9,7 @@ import re
 
 from scaffold import pyast
 from scaffold.dependencies import dependencies
-from scaffold.findings import Evidence, Finding, finding
+from scaffold.findings import Evidence, Finding, finding, warning
 from scaffold.layout import layout
 from scaffold.project import ProjectView
 
@@ -55,7 +55,13 @@ def detect(view: ProjectView) -> list[Finding]:
         for node in _strings(tree):
             for service, pattern in URL_SCHEMES.items():
                 if re.match(pattern, node.value):
-                    found.append(finding("service", service, pyast.evidence(view, rel, node), reason=f"a {service} URL in the code", rank=20, confidence="medium"))
+                    evidence = pyast.evidence(view, rel, node)
+                    found.append(finding("service", service, evidence, reason=f"a {service} URL in the code", rank=20, confidence="medium"))
+                    if LOCAL_HOST.search(node.value) and not _is_default_of_env_read(tree, node):
+                        found.append(
+                            warning(f"{evidence}: a {service} URL hard-coded to localhost: inside a container it cannot reach the "
+                                    f"{service} service; read it from an environment variable", evidence)
+                        )
     for name in (".env.example", ".env.sample", ".env.template", "env.example"):
         rel = prefix + name
         if view.exists(rel) and (text := view.try_read_text(rel)) is not None:
@@ -64,6 +70,23 @@ def detect(view: ProjectView) -> list[Finding]:
                     if re.search(r"=\s*['\"]?" + pattern, line):
                         found.append(finding("service", service, Evidence(rel, number, line.strip()[:120]), reason=f"a {service} URL in {name}", rank=20, confidence="medium"))
     return found
+
+
+LOCAL_HOST = re.compile(r"://([^/@]*@)?(localhost|127\.0\.0\.1|\[::1\])([:/]|$)")
+
+
+def _is_default_of_env_read(tree, node) -> bool:
+    """True for `os.getenv("X", "redis://localhost")`-style defaults: the env var overrides them."""
+    import ast
+
+    for call in pyast.calls(tree):
+        name = pyast.dotted_name(call.func) or ""
+        if name.rsplit(".", 1)[-1] in ("getenv", "get", "setdefault", "config", "env", "str") and node in call.args[1:] + [k.value for k in call.keywords]:
+            return True
+    for parent in ast.walk(tree):  # pydantic settings fields: `redis_url: str = "redis://localhost"`
+        if isinstance(parent, ast.ClassDef) and any(isinstance(item, ast.AnnAssign) and item.value is node for item in parent.body):
+            return True
+    return False
 
 
 def _strings(tree):
