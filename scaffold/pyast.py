@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Iterator
 
 from scaffold.findings import Evidence
+from scaffold.layout import layout
 from scaffold.project import ProjectView
 
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -33,6 +34,30 @@ def parse(view: ProjectView, rel: str) -> ast.Module | None:
         return None
 
     return view.memo.get(f"ast:{rel}", compute)
+
+
+def is_test_module(rel: str) -> bool:
+    """A test module or fixture (tests/, test_*.py, *_test.py, conftest.py): not the app's own code."""
+    *folders, name = rel.split("/")
+    return (
+        any(folder in ("tests", "test", "testing") for folder in folders)
+        or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    )
+
+
+def app_sources(view: ProjectView, *, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, ast.Module]]:
+    """The app's own modules, parsed, in index order: not tests, nor paths containing a ``skip`` part.
+
+    A module that cannot be read or parsed is skipped (with the view's warning).
+    """
+    prefix = layout(view).prefix
+    for rel in view.python_files(prefix):
+        inner = rel[len(prefix):]
+        if is_test_module(inner) or any(part in inner for part in skip):
+            continue
+        tree = parse(view, rel)
+        if tree is not None:
+            yield rel, tree
 
 
 def dotted_name(node: ast.AST) -> str | None:

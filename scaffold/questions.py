@@ -106,7 +106,7 @@ class Questionnaire:
                     return yaml.safe_load(raw) if raw.strip() else None
                 return raw
             return "" if raw is None else str(raw)
-        except (ValueError, TypeError, yaml.YAMLError) as error:
+        except (ValueError, TypeError, yaml.YAMLError):
             expected = {"int": "a whole number", "float": "a number", "bool": "true or false", "yaml": "valid YAML", "json": "valid YAML"}.get(
                 question.type, question.type
             )

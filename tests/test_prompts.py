@@ -7,7 +7,6 @@ import re
 import sys
 
 import pexpect
-import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 

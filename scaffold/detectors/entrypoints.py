@@ -61,12 +61,7 @@ def detect(view: ProjectView) -> list[Finding]:
 
 def _celery(view: ProjectView, prefix: str) -> list[Finding]:
     found: list[Finding] = []
-    for rel in view.python_files(prefix):
-        if "tests/" in rel:
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
+    for rel, tree in pyast.app_sources(view):
         imports = pyast.imported_names(tree)
         if not any(q.startswith("celery") for q in imports.values()):
             continue

@@ -40,13 +40,7 @@ LIBRARY_GETTERS = {"env", "env.str", "env.int", "env.bool", "env.list", "env.flo
 def detect(view: ProjectView) -> list[Finding]:
     prefix = layout(view).prefix
     found: list[Finding] = []
-    for rel in view.python_files(prefix):
-        inner = rel[len(prefix):]
-        if inner.startswith(("tests/", "test/")) or "/tests/" in inner or inner.rsplit("/", 1)[-1].startswith("test_") or inner.endswith("conftest.py"):
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
+    for rel, tree in pyast.app_sources(view):
         found += _reads(view, rel, tree)
         found += _pydantic_settings(view, rel, tree)
     for name in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist"):

@@ -7,7 +7,6 @@ import re
 
 from scaffold import pyast
 from scaffold.findings import Finding, finding
-from scaffold.layout import layout
 from scaffold.project import ProjectView
 
 HEALTH_PATH = re.compile(r"^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|livez|readyz|ping|status)/?$")
@@ -17,14 +16,8 @@ PREFERENCE = ("health", "healthz", "livez", "healthcheck", "health-check", "ping
 
 
 def detect(view: ProjectView) -> list[Finding]:
-    prefix = layout(view).prefix
     found: list[tuple[int, Finding]] = []
-    for rel in view.python_files(prefix):
-        if "tests/" in rel or "/test_" in rel:
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
+    for rel, tree in pyast.app_sources(view):
         for call in pyast.calls(tree):
             path = _route_path(call)
             if path is None or not HEALTH_PATH.match(path):

@@ -46,12 +46,7 @@ def detect(view: ProjectView) -> list[Finding]:
             found.append(finding("service", "rabbitmq", dependency.evidence, reason=f"{queue}[rabbitmq]", rank=15))
     # Connection URLs written in the code or in an env example.
     prefix = layout(view).prefix
-    for rel in view.python_files(prefix):
-        if "tests/" in rel:
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
+    for rel, tree in pyast.app_sources(view):
         for node in _strings(tree):
             for service, pattern in URL_SCHEMES.items():
                 if re.match(pattern, node.value):

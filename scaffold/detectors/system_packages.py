@@ -18,7 +18,6 @@ from packaging.utils import canonicalize_name
 from scaffold import pyast
 from scaffold.dependencies import dependencies
 from scaffold.findings import Evidence, Finding, finding
-from scaffold.layout import layout
 from scaffold.project import ProjectView
 
 STAGES = ("build", "runtime")
@@ -70,14 +69,8 @@ def detect(view: ProjectView) -> list[Finding]:
 
 def _signals(view: ProjectView) -> dict[str, Evidence]:
     """Facts in the code that need system packages without a dependency saying so (GeoDjango)."""
-    prefix = layout(view).prefix
     signals: dict[str, Evidence] = {}
-    for rel in view.python_files(prefix):
-        if "tests/" in rel or "/migrations/" in rel:
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
+    for rel, tree in pyast.app_sources(view, skip=("migrations/",)):
         for node in ast.walk(tree):
             value = pyast.constant(node)
             if isinstance(value, str) and (value == "django.contrib.gis" or value.startswith("django.contrib.gis.db.backends.")):

@@ -31,19 +31,15 @@ RUN_CALLS = {"uvicorn.run": "port", "run": "port", "run_app": "port", "launch": 
 FACTORY_NAMES = ("create_app", "make_app", "app_factory", "get_app", "build_app", "application_factory")
 PREFERRED_FILES = ("main", "app", "application", "asgi", "wsgi", "server", "api", "__init__", "web")
 FRAMEWORK_PACKAGES = {c.split(".")[0] for c in APP_CONSTRUCTORS} | {"streamlit"}
-TEST_PARTS = ("tests/", "test/", "testing/", "conftest.py", "test_", "_test.py", "docs/", "examples/", "migrations/")
+# Beside tests (pyast.app_sources skips them), folders whose app objects are not the app.
+NOT_APP_CODE = ("docs/", "examples/", "migrations/")
 
 
 def detect(view: ProjectView) -> list[Finding]:
     prefix = layout(view).prefix
     candidates: list[tuple[tuple, Finding]] = []
-    for rel in view.python_files(prefix):
+    for rel, tree in pyast.app_sources(view, skip=NOT_APP_CODE):
         inner = rel[len(prefix):]
-        if any(part in inner for part in TEST_PARTS):
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
-            continue
         imports = pyast.imported_names(tree)
         if not any(q.split(".")[0] in FRAMEWORK_PACKAGES for q in imports.values()) and not _calls_factory(tree):
             continue
