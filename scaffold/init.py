@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def run_init(
         return []
     writes, kept, sides = _decide(view.root, changes, interactive=interactive, force=force, prompt_io=prompt_io)
     apply(view.root, writes)
-    _report(writes, kept, sides, changes, answers)
+    _report(writes, kept, sides, changes, answers, view.root)
     return [c.path for c in writes]
 
 
@@ -230,7 +231,7 @@ def _print_dry_run(changes: list[FileChange]) -> None:
     click.echo("dry run: nothing was written")
 
 
-def _report(writes: list[FileChange], kept: list[str], sides: list[str], changes: list[FileChange], answers: dict[str, Any]) -> None:
+def _report(writes: list[FileChange], kept: list[str], sides: list[str], changes: list[FileChange], answers: dict[str, Any], root: Path) -> None:
     for change in writes:
         verb = "created" if change.old is None else "updated"
         click.echo(f"{verb:<9}  {change.path}")
@@ -242,7 +243,8 @@ def _report(writes: list[FileChange], kept: list[str], sides: list[str], changes
     for path in sides:
         click.echo(f"{'beside':<9}  {path} (compare with {path.removesuffix('.scaffold')} and merge by hand)")
     click.echo("")
-    click.echo("Next: docker compose up --build")
+    where = "" if root == Path.cwd().resolve() else f"cd {shlex.quote(str(root))} && "
+    click.echo(f"Next: {where}docker compose up --build")
     if answers.get("health_path") and answers.get("port"):
         click.echo(f"      curl http://localhost:{answers['port']}{answers['health_path']}")
 

@@ -70,8 +70,9 @@ def run_check(path: Path) -> int:
         with rendered(source, data, repo.name, vcs_ref=str(recorded_commit)) as old:
             old_changes = {c.path: c.new for c in plan(old, repo)}
     else:
-        old_changes = {}
-    behind = sorted(p for p in latest_changes if p != ANSWERS_FILE and latest_changes[p] != old_changes.get(p))
+        # A template without git history has no versions to compare: compare with the files themselves.
+        old_changes = {p: (repo / p).read_bytes() for p in latest_changes if (repo / p).is_file()}
+    behind = sorted(p for p in latest_changes if p != ANSWERS_FILE and (repo / p).exists() and latest_changes[p] != old_changes.get(p))
     missing = sorted(p for p in latest_changes if p != ANSWERS_FILE and not (repo / p).exists())
     if not behind and not missing:
         click.echo(f"current: rendered from the template's latest version ({recorded_commit or 'unknown commit'})")
@@ -79,7 +80,8 @@ def run_check(path: Path) -> int:
     for p in missing:
         click.echo(f"missing   {p}")
     for p in behind:
-        click.echo(f"behind    {p} (the template changed it since {recorded_commit})")
+        why = f"the template changed it since {recorded_commit}" if recorded_commit else "differs from what the template renders now"
+        click.echo(f"behind    {p} ({why})")
     click.echo("Run `scaffold update` to bring the changes in.")
     return 1
 

@@ -113,3 +113,18 @@ def test_check_without_answers_file_says_what_to_do(tmp_path):
     result = run_cli("check", cwd=project)
     assert result.returncode == 2
     assert ".copier-answers.yml not found: run `scaffold init` first" in result.stderr
+
+
+def test_check_with_a_template_folder_without_git_compares_the_files(tmp_path):
+    template = tmp_path / "plain-template"
+    template.mkdir()
+    shutil.copy(REPO / "copier.yml", template / "copier.yml")
+    shutil.copytree(REPO / "templates", template / "templates")
+    project = copy_fixture("worker-cli", tmp_path)
+    assert run_cli("init", "--defaults", "--template", str(template), cwd=project).returncode == 0
+    assert run_cli("check", cwd=project).returncode == 0
+    dockerignore = template / "templates" / ".dockerignore.jinja"
+    dockerignore.write_text(dockerignore.read_text() + "\nNOTES.md\n")
+    check = run_cli("check", cwd=project)
+    assert check.returncode == 1
+    assert "behind    .dockerignore (differs from what the template renders now)" in check.stdout
