@@ -67,7 +67,7 @@ def test_a_missing_production_server_is_added_to_the_image(tmp_path, docker_engi
     requirements.write_text("".join(line for line in requirements.read_text().splitlines(keepends=True) if not line.startswith("uvicorn")))
     result = run_cli("init", "--defaults", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "pip install uvicorn==" in (project / "Dockerfile").read_text()
+    assert 'pip install "uvicorn==' in (project / "Dockerfile").read_text()
     ensure_images_for([project / "Dockerfile", project / "compose.yaml"])
     result = run_cli("verify", str(project), timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
