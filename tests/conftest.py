@@ -7,6 +7,13 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests replay a fixed sequence of examples: a landing is not decided by luck.
+# Locally they explore new examples on every run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Debian's client has buildx/BuildKit; another `docker` earlier on PATH may not.
 if "SCAFFOLD_DOCKER" not in os.environ and os.path.exists("/usr/bin/docker"):
