@@ -175,4 +175,4 @@ def verify(path: Path, keep: bool, timeout: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="scaffold")
