@@ -155,6 +155,8 @@ def test_app_answers_after_reaching_its_services(stack):
     assert json.loads(body) == stack.app.health_body
     for path in stack.app.extra_paths:
         assert stack.get(path)[0] == 200, path
+    # The non-root user can write where servers expect to (gunicorn's control socket in $HOME).
+    assert "Permission denied" not in stack.compose("logs", "app").stdout
 
 
 def test_backing_services_are_healthy_and_not_published(stack):
