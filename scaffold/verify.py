@@ -67,7 +67,7 @@ def run_verify(path: Path, *, keep: bool = False, timeout: int = 240, project: s
         started = time.monotonic()
         up = run([*compose, "up", "-d", "--wait", "--wait-timeout", str(timeout)], cwd=str(repo), env=env, timeout=timeout + 120)
         if up.returncode != 0:
-            service, logs = _first_failing(client, project)
+            service, logs = _first_failing(client, project, up.output)
             where = f" ({service})" if service else ""
             return _fail(report, f"start{where}", logs or up.tail())
         report.add("healthy after", f"{time.monotonic() - started:.1f} s")
@@ -79,7 +79,7 @@ def run_verify(path: Path, *, keep: bool = False, timeout: int = 240, project: s
             probe = _probe(host_port, settings.get("health_path") or "/")
             report.add("http", probe)
             if not probe.startswith(("2", "3")):
-                logs = app.logs(tail=25).decode("utf-8", "replace") if app is not None else ""
+                logs = _logs(app) if app is not None else ""
                 return _fail(report, "http probe", logs)
         click.echo("verify: ok")
         return 0
@@ -145,16 +145,28 @@ def _app_image(client, project: str):
     return None
 
 
-def _first_failing(client, project: str) -> tuple[str | None, str]:
-    """The first container that exited non-zero or is unhealthy, and its log tail."""
-    for container in sorted(_containers(client, project), key=lambda c: c.attrs.get("Created", "")):
+def _first_failing(client, project: str, compose_output: str) -> tuple[str | None, str]:
+    """The container that failed (the one compose names, else the first that exited non-zero,
+    restarted or is unhealthy), and its log tail."""
+    import re
+
+    containers = sorted(_containers(client, project), key=lambda c: c.attrs.get("Created", ""))
+    named = re.search(r"container (\S+) (?:is unhealthy|exited)", compose_output)
+    for container in containers:
+        if named and container.name == named.group(1):
+            return container.labels.get("com.docker.compose.service"), _logs(container)
+    for container in containers:
         container.reload()
         state = container.attrs.get("State", {})
         health = (state.get("Health") or {}).get("Status")
-        failed = state.get("ExitCode", 0) != 0 or state.get("Restarting") or health == "unhealthy"
+        failed = state.get("ExitCode", 0) != 0 or state.get("Restarting") or container.attrs.get("RestartCount", 0) > 0 or health == "unhealthy"
         if failed:
-            return container.labels.get("com.docker.compose.service"), container.logs(tail=25).decode("utf-8", "replace")
+            return container.labels.get("com.docker.compose.service"), _logs(container)
     return None, ""
+
+
+def _logs(container) -> str:
+    return container.logs(tail=25).decode("utf-8", "replace")
 
 
 def _probe(port: int, path: str) -> str:
