@@ -37,7 +37,8 @@ apt_install() {
     [ ${#missing[@]} -eq 0 ] && return 0
     # Do not fight a concurrent apt/dpkg run.
     for _ in $(seq 1 300); do
-        pgrep -x 'apt|apt-get|dpkg' >/dev/null || break
+        # One name per call: pgrep matches at most 15 characters of a process name.
+        pgrep -x apt-get >/dev/null || pgrep -x apt >/dev/null || pgrep -x dpkg >/dev/null || break
         sleep 2
     done
     if [ $apt_updated = 0 ]; then

@@ -164,3 +164,12 @@ def test_verify_without_compose_file_says_what_to_do(tmp_path):
     result = run_cli("verify", str(project))
     assert result.returncode == 2
     assert "no compose.yaml; run `scaffold init` first" in result.stderr
+
+
+def test_python_dash_m_scaffold_is_the_same_cli():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "scaffold", "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("scaffold, version ")
