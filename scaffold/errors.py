@@ -15,6 +15,15 @@ class ScaffoldError(Exception):
             self.exit_code = exit_code
 
 
+def os_error_reason(error: OSError) -> str:
+    """An OSError as the tail of a one-line message: 'permission denied', 'no space left on device'."""
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:]
+    return str(error) or type(error).__name__
+
+
 class ManifestError(ScaffoldError):
     """A project file that cannot be read or parsed: names the file and, where known, the line."""
 

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 import pathspec
 
-from scaffold.errors import ManifestError, ScaffoldError
+from scaffold.errors import ManifestError, ScaffoldError, os_error_reason
 from scaffold.findings import Evidence, Finding, warning
 
 # Folders that never hold the project's own code.
@@ -64,7 +64,7 @@ class ProjectView:
         except OSError as error:
             if error.errno == errno.ELOOP:
                 raise ScaffoldError(f"{shown}: a symlink loop, not a directory") from None
-            raise ScaffoldError(f"{shown}: cannot be read ({_reason(error)})") from None
+            raise ScaffoldError(f"{shown}: cannot be read ({os_error_reason(error)})") from None
         except ValueError:  # an embedded NUL byte
             raise ScaffoldError(f"{shown}: not a valid path") from None
         if not stat.S_ISDIR(info.st_mode):
@@ -99,7 +99,7 @@ class ProjectView:
                 with os.scandir(folder) as iterator:
                     entries = sorted(iterator, key=lambda e: e.name)
             except OSError as error:
-                self.warn(f"skipped {rel or './'}: {_reason(error)}", Evidence(rel.rstrip("/") or "."))
+                self.warn(f"skipped {rel or './'}: {os_error_reason(error)}", Evidence(rel.rstrip("/") or "."))
                 continue
             for entry in entries:
                 if _BAD_NAME.search(entry.name):
@@ -161,7 +161,7 @@ class ProjectView:
         except FileNotFoundError:
             return None
         except OSError as error:
-            self.warn(f".gitignore: {_reason(error)}; nothing ignored", Evidence(".gitignore"))
+            self.warn(f".gitignore: {os_error_reason(error)}; nothing ignored", Evidence(".gitignore"))
             return None
         lines = [line for line in text.splitlines() if len(line) < 1000 and "\x00" not in line]
         patterns = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
@@ -222,7 +222,7 @@ class ProjectView:
         except RecursionError:
             raise ManifestError(rel, "symlink loop") from None
         except OSError as error:
-            raise ManifestError(rel, _reason(error)) from None
+            raise ManifestError(rel, os_error_reason(error)) from None
         except ValueError:  # an embedded NUL byte in the path
             raise ManifestError(_show(rel), "not a valid path") from None
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -307,14 +307,6 @@ def _read_regular_file(path: Path, rel: str) -> bytes:
 
 def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
-
-
-def _reason(error: OSError) -> str:
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if error.strerror:
-        return error.strerror.lower()
-    return str(error)
 
 
 class Memo:

@@ -126,6 +126,12 @@ def module_name(rel: str, package_root: str = "") -> str:
     return ".".join(parts)
 
 
+def app_module(rel: str, prefix: str) -> str:
+    """The import path of the app's module ``rel``, for an app rooted at ``prefix`` (its src/ in a src layout)."""
+    package_root = prefix + "src/" if rel[len(prefix):].startswith("src/") else prefix
+    return module_name(rel, package_root)
+
+
 def line_excerpt(view: ProjectView, rel: str, line: int | None) -> str | None:
     if not line:
         return None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffold.errors import ScaffoldError
+from scaffold.errors import ScaffoldError, os_error_reason
 
 PLACEHOLDER = re.compile(r"change-this-[a-z0-9-]+")
 MAX_EXISTING_BYTES = 16 * 1024 * 1024  # an existing file larger than this is not one to diff
@@ -91,7 +91,7 @@ def read_existing(repo: Path, rel: str) -> bytes | None:
     except (FileNotFoundError, NotADirectoryError):  # (a file where a folder of the path would be: nothing to read)
         return None
     except OSError as error:
-        raise ScaffoldError(f"{rel}: cannot read the existing file ({_reason(error)})") from None
+        raise ScaffoldError(f"{rel}: cannot read the existing file ({os_error_reason(error)})") from None
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(target)
@@ -115,7 +115,7 @@ def read_existing(repo: Path, rel: str) -> bytes | None:
         finally:
             os.close(fd)
     except OSError as error:
-        raise ScaffoldError(f"{rel}: cannot read the existing file ({_reason(error)})") from None
+        raise ScaffoldError(f"{rel}: cannot read the existing file ({os_error_reason(error)})") from None
 
 
 def env_file_from_example(example: bytes) -> bytes:
@@ -206,7 +206,7 @@ def apply(repo: Path, writes: list[FileChange]) -> None:
                 f"copies of their old content are beside them as .*.scaffold-backup"
             ) from None
         if isinstance(error, OSError):
-            raise ScaffoldError(f"{current}: writing failed ({_reason(error)}); nothing was changed") from None
+            raise ScaffoldError(f"{current}: writing failed ({os_error_reason(error)}); nothing was changed") from None
         raise
     for _, _, backup, _ in done:
         if backup is not None:
@@ -284,11 +284,3 @@ def _quietly(function: Any, *args: Any, **kwargs: Any) -> None:
         function(*args, **kwargs)
     except OSError:
         pass
-
-
-def _reason(error: OSError) -> str:
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if error.strerror:
-        return error.strerror[0].lower() + error.strerror[1:]
-    return str(error) or type(error).__name__

@@ -7,6 +7,7 @@ app runs as, container states and logs).
 
 from __future__ import annotations
 
+import re
 import secrets
 import socket
 import time
@@ -148,8 +149,6 @@ def _app_image(client, project: str):
 def _first_failing(client, project: str, compose_output: str) -> tuple[str | None, str]:
     """The container that failed (the one compose names, else the first that exited non-zero,
     restarted or is unhealthy), and its log tail."""
-    import re
-
     containers = sorted(_containers(client, project), key=lambda c: c.attrs.get("Created", ""))
     named = re.search(r"container (\S+) (?:is unhealthy|exited)", compose_output)
     for container in containers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from scaffold import pyast
@@ -45,10 +46,9 @@ def detect(view: ProjectView) -> list[Finding]:
                 found.append(finding("install_project", True, evidence, reason="console scripts are installed with the project", rank=30))
                 break
     # `python -m package` for a package with __main__.py (shallowest first).
-    mains = sorted((f for f in view.python_files(prefix) if f.endswith("/__main__.py") and "tests/" not in f), key=lambda f: (f.count("/"), f))
+    mains = sorted((f for f in view.python_files(prefix) if f.endswith("/__main__.py") and not pyast.is_test_module(f[len(prefix):])), key=lambda f: (f.count("/"), f))
     for rel in mains[:1]:
-        package_root = prefix + "src/" if rel[len(prefix):].startswith("src/") else prefix
-        module = pyast.module_name(rel.rsplit("/", 1)[0] + "/__init__.py", package_root)
+        module = pyast.app_module(rel.rsplit("/", 1)[0] + "/__init__.py", prefix)
         found.append(finding("command", f"python -m {module}", Evidence(rel), reason=f"{rel} makes the package runnable", rank=75, confidence="medium"))
     for name in SCRIPT_NAMES:
         rel = prefix + name
@@ -69,8 +69,7 @@ def _celery(view: ProjectView, prefix: str) -> list[Finding]:
             value = getattr(node, "value", None)
             targets = getattr(node, "targets", None) or ([node.target] if hasattr(node, "target") else [])
             if value is not None and hasattr(value, "func") and pyast.qualified(value.func, imports) == "celery.Celery":
-                package_root = prefix + "src/" if rel[len(prefix):].startswith("src/") else prefix
-                module = pyast.module_name(rel, package_root)
+                module = pyast.app_module(rel, prefix)
                 name = getattr(targets[0], "id", "app") if targets else "app"
                 target = module if name in ("app", "celery") else f"{module}:{name}"
                 evidence = pyast.evidence(view, rel, node)
@@ -106,16 +105,9 @@ BEAT_NAMES = ("beat_schedule", "CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE")
 
 def _beat_schedule(view: ProjectView, prefix: str) -> Evidence | None:
     """Where a periodic schedule is declared: conf.beat_schedule, CELERY_BEAT_SCHEDULE, add_periodic_task, @periodic_task."""
-    import ast
-
-    for rel in view.python_files(prefix):
-        if "tests/" in rel:
-            continue
+    for rel, tree in pyast.app_sources(view):
         text = view.try_read_text(rel)
         if text is None or not any(word in text for word in BEAT_NAMES + ("add_periodic_task", "periodic_task", "django-celery-beat")):
-            continue
-        tree = pyast.parse(view, rel)
-        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -139,18 +131,15 @@ def _beat_schedule(view: ProjectView, prefix: str) -> Evidence | None:
 def _dramatiq_broker(view: ProjectView, prefix: str) -> str | None:
     """The module that imports dramatiq and declares actors (`dramatiq tasks`)."""
     for rel in view.python_files(prefix):
-        if "tests/" in rel or rel.endswith("__main__.py"):
+        if pyast.is_test_module(rel[len(prefix):]) or rel.endswith("__main__.py"):
             continue
         text = view.try_read_text(rel)
-        if text and "dramatiq.actor" in text or (text and "@actor" in text and "dramatiq" in text):
-            package_root = prefix + "src/" if rel[len(prefix):].startswith("src/") else prefix
-            return pyast.module_name(rel, package_root)
+        if text and ("dramatiq.actor" in text or ("@actor" in text and "dramatiq" in text)):
+            return pyast.app_module(rel, prefix)
     return None
 
 
 def _has_main_guard(tree) -> bool:
-    import ast
-
     for node in tree.body:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
             left = node.test.left

@@ -12,8 +12,10 @@ import ast
 import re
 
 from scaffold import pyast
+from scaffold.errors import ManifestError
 from scaffold.findings import Evidence, Finding, finding
 from scaffold.layout import layout
+from scaffold.parsers.toml import load_toml
 from scaffold.project import ProjectView
 
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|(^|_)KEY$|API_?KEY|PRIVATE|CREDENTIAL|_PASS$|AUTH)", re.I)
@@ -74,8 +76,6 @@ def _port_finding(found: Finding) -> Finding | None:
 
 def _dynaconf(view: ProjectView, prefix: str) -> list[Finding]:
     """Dynaconf(envvar_prefix="APP", settings_files=[...]): each key of those files can come from APP_<KEY>."""
-    import tomllib
-
     found: list[Finding] = []
     for rel in view.python_files(prefix):
         text = view.try_read_text(rel)
@@ -99,8 +99,8 @@ def _dynaconf(view: ProjectView, prefix: str) -> list[Finding]:
                 if path is None or (content := view.try_read_text(path)) is None:
                     continue
                 try:
-                    data = tomllib.loads(content)
-                except (tomllib.TOMLDecodeError, RecursionError):
+                    data = load_toml(content, path)
+                except ManifestError:
                     continue
                 tables = [data[k] for k in ("default", "production") if isinstance(data.get(k), dict)] or [data]
                 for table in tables:

@@ -11,6 +11,7 @@ else the default (DEFAULT_VERSION). End-of-life versions get a warning.
 
 from __future__ import annotations
 
+import json
 import re
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -89,8 +90,6 @@ def detect(view: ProjectView) -> list[Finding]:
 
 
 def _pipfile_lock_python(text: str) -> str | None:
-    import json
-
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):

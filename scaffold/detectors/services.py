@@ -5,6 +5,7 @@ The tables are data: a dependency or a URL scheme per line.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from scaffold import pyast
@@ -72,8 +73,6 @@ LOCAL_HOST = re.compile(r"://([^/@]*@)?(localhost|127\.0\.0\.1|\[::1\])([:/]|$)"
 
 def _is_default_of_env_read(tree, node) -> bool:
     """True for `os.getenv("X", "redis://localhost")`-style defaults: the env var overrides them."""
-    import ast
-
     for call in pyast.calls(tree):
         name = pyast.dotted_name(call.func) or ""
         if name.rsplit(".", 1)[-1] in ("getenv", "get", "setdefault", "config", "env", "str") and node in call.args[1:] + [k.value for k in call.keywords]:
@@ -85,8 +84,6 @@ def _is_default_of_env_read(tree, node) -> bool:
 
 
 def _strings(tree):
-    import ast
-
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "://" in node.value[:20]:
             yield node

@@ -39,12 +39,10 @@ def detect(view: ProjectView) -> list[Finding]:
     prefix = layout(view).prefix
     candidates: list[tuple[tuple, Finding]] = []
     for rel, tree in pyast.app_sources(view, skip=NOT_APP_CODE):
-        inner = rel[len(prefix):]
         imports = pyast.imported_names(tree)
         if not any(q.split(".")[0] in FRAMEWORK_PACKAGES for q in imports.values()) and not _calls_factory(tree):
             continue
-        package_root = prefix + "src/" if inner.startswith("src/") else prefix
-        module = pyast.module_name(rel, package_root)
+        module = pyast.app_module(rel, prefix)
         for found in _apps_in(view, rel, tree, imports, module):
             stem = rel.rsplit("/", 1)[-1].removesuffix(".py")
             order = (
