@@ -8,7 +8,6 @@ The table is data, not code: adding a dependency is a [[rule]] there.
 from __future__ import annotations
 
 import ast
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -18,6 +17,7 @@ from packaging.utils import canonicalize_name
 from scaffold import pyast
 from scaffold.dependencies import dependencies
 from scaffold.findings import Evidence, Finding, finding
+from scaffold.parsers.toml import load_toml
 from scaffold.project import ProjectView
 
 STAGES = ("build", "runtime")
@@ -27,7 +27,7 @@ STAGES = ("build", "runtime")
 def rules() -> tuple[dict[str, Any], ...]:
     """The [[rule]] entries of the data table (validated once: a broken table is a bug, not user input)."""
     text = resources.files("scaffold.data").joinpath("system_packages.toml").read_text(encoding="utf-8")
-    table = tomllib.loads(text)
+    table = load_toml(text, "scaffold/data/system_packages.toml")
     result = []
     for rule in table.get("rule", []):
         if not (("package" in rule) ^ ("signal" in rule)) or not isinstance(rule.get("why"), str):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI (a dependency there)
+    import tomli as tomllib
 
 from scaffold.errors import ManifestError
 
