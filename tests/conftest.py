@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -20,6 +21,7 @@ if "SCAFFOLD_DOCKER" not in os.environ and os.path.exists("/usr/bin/docker"):
     os.environ["SCAFFOLD_DOCKER"] = "/usr/bin/docker"
 os.environ.setdefault("DOCKER_BUILDKIT", "1")
 
+REPO = Path(__file__).resolve().parent.parent
 DOCKER = os.environ.get("SCAFFOLD_DOCKER") or shutil.which("docker") or "docker"
 _docker_outcomes: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0}
 
@@ -46,6 +48,21 @@ def docker_engine() -> str:
             pytest.fail(f"SCAFFOLD_REQUIRE_DOCKER=1 but {problem}", pytrace=False)
         pytest.skip(f"Docker tests skipped: {problem} (set SCAFFOLD_REQUIRE_DOCKER=1 to fail instead)")
     return DOCKER
+
+
+@pytest.fixture(scope="session")
+def template_copy(tmp_path_factory) -> Path:
+    """The template without its git checkout: copier copies it directly instead of cloning it (0.3s a render, not 1.5s)."""
+    copy = tmp_path_factory.mktemp("template")
+    shutil.copy(REPO / "copier.yml", copy)
+    shutil.copytree(REPO / "templates", copy / "templates")
+    return copy
+
+
+@pytest.fixture
+def fast_template(template_copy, monkeypatch):
+    """Renders of this test come from template_copy (modules opt in with pytest.mark.usefixtures)."""
+    monkeypatch.setenv("SCAFFOLD_TEMPLATE", str(template_copy))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -65,17 +65,8 @@ HOSTILE_COMMANDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def template_copy(tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("template")
-    shutil.copy(ROOT / "copier.yml", copy)
-    shutil.copytree(ROOT / "templates", copy / "templates")
-    return copy
-
-
-@pytest.fixture(autouse=True)
-def fast_template(template_copy, monkeypatch):
-    monkeypatch.setenv("SCAFFOLD_TEMPLATE", str(template_copy))
+# Every test renders the template from a plain folder (see conftest.template_copy).
+pytestmark = pytest.mark.usefixtures("fast_template")
 
 
 def cli(*args: str) -> Result:

@@ -26,18 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def template_copy(tmp_path_factory) -> Path:
-    """The template without its git checkout, so copier copies instead of cloning (much faster)."""
-    copy = tmp_path_factory.mktemp("template")
-    shutil.copy(ROOT / "copier.yml", copy)
-    shutil.copytree(ROOT / "templates", copy / "templates")
-    return copy
-
-
-@pytest.fixture(autouse=True)
-def fast_template(template_copy, monkeypatch):
-    monkeypatch.setenv("SCAFFOLD_TEMPLATE", str(template_copy))
+# Every test renders the template from a plain folder (see conftest.template_copy).
+pytestmark = pytest.mark.usefixtures("fast_template")
 
 
 @pytest.fixture
