@@ -18,7 +18,7 @@ ENTER, DOWN, SPACE, CLEAR_LINE = "\r", "\x1b[B", " ", "\x15"
 FASTAPI_QUESTIONS = (
     "project_name", "app_dir", "python_version", "package_manager", "requirements_file", "install_project",
     "extra_packages", "framework", "app_module", "port", "command", "health_path", "services",
-    "postgres_version", "redis_version", "service_env_vars", "env_vars", "secret_env_vars",
+    "postgres_version", "redis_version", "service_env_vars", "url_schemes", "env_vars", "secret_env_vars",
     "migrate_command", "worker_command", "build_packages", "runtime_packages",
 )
 
@@ -27,6 +27,7 @@ def drive(project, keys_by_question: dict[str, str]):
     keys = "".join(keys_by_question.get(name, ENTER) for name in FASTAPI_QUESTIONS)
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
+        pipe.close()  # end of input after the keys: a question too many fails at once instead of waiting
         return run_init(project, interactive=True, prompt_io={"input": pipe, "output": DummyOutput()})
 
 
