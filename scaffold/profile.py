@@ -39,6 +39,9 @@ DEFAULT_RANK = 90
 FRAMEWORK_ENV = {"gradio": {"GRADIO_SERVER_NAME": "0.0.0.0"}}
 # The image version choices copier.yml offers for services (answers outside them are dropped).
 SERVICE_VERSIONS = {"postgres_version": ("postgres", ("17", "16", "15")), "redis_version": ("redis", ("7", "8"))}
+# SQLAlchemy-style URLs name their driver (postgresql+asyncpg://); the generated URL must keep it,
+# or the app loads the dialect's default driver (psycopg2, MySQLdb), which it may not have.
+DRIVER_SCHEMES = {"postgres": ("postgresql",), "mysql": ("mysql", "mariadb")}
 CONVENTIONAL_URL_VARS = {"postgres": "DATABASE_URL", "mysql": "DATABASE_URL", "redis": "REDIS_URL", "rabbitmq": "AMQP_URL", "mongodb": "MONGODB_URL"}
 
 
@@ -120,6 +123,10 @@ class Profile:
         if framework == "django" and "collectstatic" in self.facts:
             answers["collectstatic"] = bool(self.value("collectstatic"))
         answers["service_env_vars"] = {name: v["service"] for name, v in sorted(self.env_vars.items()) if v.get("service") in self.services}
+        answers["url_schemes"] = {
+            name: scheme for name, service in answers["service_env_vars"].items()
+            if (scheme := driver_scheme(self.env_vars[name]["default"], service))
+        }
         answers["secret_env_vars"] = sorted(name for name, v in self.env_vars.items() if v["secret"] and name not in answers["service_env_vars"])
         answers["env_vars"] = {
             name: v["default"] if v["default"] is not None else ""
@@ -132,6 +139,14 @@ class Profile:
         answers["build_packages"] = sorted({p["name"] for p in self.system_packages["build"]})
         answers["runtime_packages"] = sorted({p["name"] for p in self.system_packages["runtime"]})
         return {key: value for key, value in answers.items() if value is not None}
+
+
+def driver_scheme(url: str | None, service: str) -> str | None:
+    """'postgresql+asyncpg' for a default of 'postgresql+asyncpg://...' (a +driver scheme of that service), else None."""
+    match = re.match(r"([a-z][a-z0-9]*)\+([a-z0-9_]+)://", url or "")
+    if match and match.group(1) in DRIVER_SCHEMES.get(service, ()):
+        return f"{match.group(1)}+{match.group(2)}"
+    return None
 
 
 def build_profile(view: ProjectView) -> Profile:

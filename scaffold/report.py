@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from scaffold.profile import Profile
+from scaffold.profile import Profile, driver_scheme
 
 ORDER = (
     "project_name", "app_dir", "python_version", "package_manager", "requirements_file", "install_project",
@@ -62,7 +62,9 @@ def print_profile(profile: Profile, path: Path) -> None:
     for name, fact in profile.services.items():
         row("service", name, f"{fact.reason} ({_evidence(fact.evidence)})")
     for name, var in sorted(profile.env_vars.items()):
-        kind = "secret" if var["secret"] else f"from {var['service']}" if var["service"] else "required" if var["required"] else f"default {var['default']!r}"
+        scheme = driver_scheme(var["default"], var["service"]) if var["service"] else None
+        service = f"{var['service']}, as {scheme}://" if scheme else var["service"]
+        kind = "secret" if var["secret"] else f"from {service}" if service else "required" if var["required"] else f"default {var['default']!r}"
         where = _evidence(var["evidence"]) or var.get("note", "")
         row("env var", name, f"{kind} ({where})")
     for stage in ("build", "runtime"):

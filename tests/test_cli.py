@@ -87,6 +87,15 @@ def test_data_overrides_answers(fastapi_app):
     assert "REDIS_URL" not in env_example(fastapi_app)
 
 
+def test_a_driver_scheme_is_kept_in_the_connection_url(fastapi_app):
+    result = run_cli("init", "--defaults", "--data", "url_schemes={DATABASE_URL: postgresql+psycopg}", cwd=fastapi_app)
+    assert result.returncode == 0, result.stderr
+    urls = env_example(fastapi_app)
+    assert urls["DATABASE_URL"] == "postgresql+psycopg://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"
+    assert urls["REDIS_URL"] == "redis://redis:6379/0"
+    assert answers_file(fastapi_app)["url_schemes"] == {"DATABASE_URL": "postgresql+psycopg"}
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -97,6 +106,8 @@ def test_data_overrides_answers(fastapi_app):
         ("services=postgres,oracle", r"services: 'oracle' is not one of: postgres, mysql, redis, rabbitmq, mongodb"),
         ("project_name=Bad Name!", r"project_name: must be 1-63 lowercase letters"),
         ("novalue", r"--data 'novalue': expected KEY=VALUE"),
+        ("url_schemes={DATABASE_URL: redis}", r"url_schemes: DATABASE_URL: 'redis' is not a postgres URL scheme \(one of postgresql, postgres, optionally with \+driver\)"),
+        ("url_schemes={API_URL: postgresql+asyncpg}", r"url_schemes: API_URL: not one of the service_env_vars \(DATABASE_URL, REDIS_URL\)"),
     ],
 )
 def test_bad_data_is_one_clear_line_and_writes_nothing(fastapi_app, data, message):

@@ -38,6 +38,9 @@ APPS = {
     "django-postgres": App("django-postgres", {"status": "ok", "database": "ok"}, ("app", "db"), ("/static/admin/css/base.css",), "health/views.py"),
     "flask-redis": App("flask-redis", {"status": "ok", "cache": "ok"}, ("app", "redis"), ("/",), "src/hitcounter/__init__.py"),
     "worker-cli": App("worker-cli", None, ("app",), (), "worker/__main__.py"),
+    # SQLAlchemy URLs naming their driver: PyMySQL on MariaDB; asyncpg, with an Alembic migration run first.
+    "flask-mariadb": App("flask-mariadb", {"status": "ok", "database": "ok"}, ("app", "db"), ("/",), "guestbook/__init__.py"),
+    "async-alembic": App("async-alembic", {"status": "ok", "database": "ok"}, ("app", "db"), ("/notes",), "app/main.py"),
     # One app per lock-file package manager (real lock files, made by the tools themselves).
     "uv-app": App("uv-app", {"status": "ok", "cache": "ok"}, ("app", "redis"), ("/",), "app/main.py"),
     "poetry-app": App("poetry-app", {"status": "ok", "database": "ok"}, ("app", "db"), ("/notes",), "notes/__init__.py"),
