@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scaffold.errors import ScaffoldError
-from scaffold.profile import Profile, driver_scheme
+from scaffold.profile import Profile
 from scaffold.questions import AnswerError, Question, Questionnaire
 
 # Asks one question: (question, default, why it is the default, answers so far) -> the typed answer.
@@ -20,8 +20,8 @@ def explain(profile: Profile, name: str) -> str | None:
             return None
         return "; ".join(f"{svc}: {fact.reason} ({fact.evidence[0]})" if fact.evidence else f"{svc}: {fact.reason}" for svc, fact in profile.services.items())
     if name == "url_schemes":
-        drivers = [v for v in profile.env_vars.values() if v["service"] and driver_scheme(v["default"], v["service"])]
-        return "; ".join(f"{v['name']}'s default in the code ({v['evidence'][0]['file']})" if v["evidence"] else v["name"] for v in drivers) or None
+        evidence = {name: profile.env_vars[name]["evidence"] for name in profile.url_schemes()}
+        return "; ".join(f"{name}'s default in the code ({found[0]['file']})" if found else name for name, found in evidence.items()) or None
     if name in ("env_vars", "secret_env_vars", "service_env_vars"):
         return "read by the code" if profile.env_vars else None
     fact = profile.facts.get(name)

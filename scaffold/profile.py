@@ -91,6 +91,13 @@ class Profile:
             "warnings": [w.to_json() for w in self.warnings],
         }
 
+    def url_schemes(self) -> dict[str, str]:
+        """The +driver scheme of each service connection URL whose default in the code names one."""
+        return {
+            name: scheme for name, v in sorted(self.env_vars.items())
+            if v.get("service") in self.services and (scheme := driver_scheme(v["default"], v["service"]))
+        }
+
     # ---- the template's answers -------------------------------------------
     def answers(self) -> dict[str, Any]:
         """Answers for every question the profile has an opinion on (the rest keep copier's defaults)."""
@@ -123,10 +130,7 @@ class Profile:
         if framework == "django" and "collectstatic" in self.facts:
             answers["collectstatic"] = bool(self.value("collectstatic"))
         answers["service_env_vars"] = {name: v["service"] for name, v in sorted(self.env_vars.items()) if v.get("service") in self.services}
-        answers["url_schemes"] = {
-            name: scheme for name, service in answers["service_env_vars"].items()
-            if (scheme := driver_scheme(self.env_vars[name]["default"], service))
-        }
+        answers["url_schemes"] = self.url_schemes()
         answers["secret_env_vars"] = sorted(name for name, v in self.env_vars.items() if v["secret"] and name not in answers["service_env_vars"])
         answers["env_vars"] = {
             name: v["default"] if v["default"] is not None else ""

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from scaffold.profile import Profile, driver_scheme
+from scaffold.profile import Profile
 
 ORDER = (
     "project_name", "app_dir", "python_version", "package_manager", "requirements_file", "install_project",
@@ -61,8 +61,9 @@ def print_profile(profile: Profile, path: Path) -> None:
         row(key, fact.value, fact.reason + (f" ({where})" if where else ""))
     for name, fact in profile.services.items():
         row("service", name, f"{fact.reason} ({_evidence(fact.evidence)})")
+    schemes = profile.url_schemes()
     for name, var in sorted(profile.env_vars.items()):
-        scheme = driver_scheme(var["default"], var["service"]) if var["service"] else None
+        scheme = schemes.get(name)
         service = f"{var['service']}, as {scheme}://" if scheme else var["service"]
         kind = "secret" if var["secret"] else f"from {service}" if service else "required" if var["required"] else f"default {var['default']!r}"
         where = _evidence(var["evidence"]) or var.get("note", "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -178,9 +180,6 @@ def test_verify_without_compose_file_says_what_to_do(tmp_path):
 
 
 def test_python_dash_m_scaffold_is_the_same_cli():
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-m", "scaffold", "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("scaffold, version ")
